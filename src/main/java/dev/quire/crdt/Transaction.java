@@ -1,0 +1,259 @@
+package dev.quire.crdt;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A group of changes applied together: observers, undo and update events see one transaction as one change
+ * (Yjs utils/Transaction.js). Created by {@link Doc#transact}.
+ */
+public final class Transaction {
+    final Doc doc;
+    final DeleteSet deleteSet = new DeleteSet();
+    final StateVector beforeState;
+    StateVector afterState;
+    /** Types whose content changed, with the map keys that changed (null for the list part). */
+    final Map<AbstractType, Set<String>> changed = new LinkedHashMap<>();
+    final Map<AbstractType, List<YEvent>> changedParentTypes = new LinkedHashMap<>();
+    /** Items that were split and may merge again at the end. */
+    final List<Item> mergeStructs = new ArrayList<>();
+    final Object origin;
+    boolean local;
+    final Map<Object, Object> meta = new HashMap<>();
+    boolean needFormattingCleanup;
+
+    Transaction(Doc doc, Object origin, boolean local) {
+        this.doc = doc;
+        this.origin = origin;
+        this.local = local;
+        this.beforeState = doc.store.getStateVector();
+    }
+
+    public Doc doc() {
+        return doc;
+    }
+
+    /** The origin given to {@link Doc#transact}; for applied updates, the origin passed with the update. */
+    public Object origin() {
+        return origin;
+    }
+
+    /** True for changes made on this document, false for applied remote updates. */
+    public boolean isLocal() {
+        return local;
+    }
+
+    public Map<Object, Object> meta() {
+        return meta;
+    }
+
+    int beforeState(long client) {
+        return beforeState.get(client);
+    }
+
+    void addChangedType(AbstractType type, String parentSub) {
+        Item item = type.item;
+        if (item == null || (item.id.clock() < beforeState(item.id.client()) && !item.isDeleted())) {
+            changed.computeIfAbsent(type, t -> new LinkedHashSet<>()).add(parentSub);
+        }
+    }
+
+    ID nextId() {
+        return new ID(doc.clientId(), doc.store.getState(doc.clientId()));
+    }
+
+    /** Whether the transaction changed anything that an update would carry. */
+    boolean hasChanges() {
+        if (!deleteSet.isEmpty()) {
+            return true;
+        }
+        for (Map.Entry<Long, Integer> e : afterState.raw().entrySet()) {
+            if (beforeState.get(e.getKey()) != e.getValue() || !beforeState.has(e.getKey())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The update describing this transaction's changes (Yjs writeUpdateMessageFromTransaction). */
+    byte[] encodeUpdate() {
+        deleteSet.sortAndMerge();
+        UpdateEncoder encoder = new UpdateEncoder();
+        Updates.writeClientsStructs(encoder, doc.store, beforeState);
+        deleteSet.write(encoder);
+        return encoder.toByteArray();
+    }
+
+    // ---- cleanup at the end of a transaction (Yjs cleanupTransactions) ----
+
+    /** Merges {@code structs[pos]} into its left neighbours while possible; returns how many were merged. */
+    static int tryToMergeWithLefts(StructList structs, int pos) {
+        AbstractStruct right = structs.get(pos);
+        AbstractStruct left = structs.get(pos - 1);
+        int i = pos;
+        for (; i > 0; right = left, left = i - 2 >= 0 ? structs.get(i - 2) : null, i--) {
+            if (left.isDeleted() == right.isDeleted() && left.getClass() == right.getClass()) {
+                if (left.mergeWith(right)) {
+                    if (right instanceof Item ri && ri.parentSub != null
+                            && ((AbstractType) ri.parent).map.get(ri.parentSub) == ri) {
+                        ((AbstractType) ri.parent).map.put(ri.parentSub, (Item) left);
+                    }
+                    continue;
+                }
+            }
+            break;
+        }
+        int merged = pos - i;
+        if (merged > 0) {
+            structs.remove(pos + 1 - merged, merged);
+        }
+        return merged;
+    }
+
+    static void tryGcDeleteSet(DeleteSet ds, StructStore store) {
+        for (Map.Entry<Long, DeleteSet.Ranges> e : ds.clients.entrySet()) {
+            StructList structs = store.clients.get(e.getKey());
+            DeleteSet.Ranges r = e.getValue();
+            for (int di = r.size - 1; di >= 0; di--) {
+                int endDeleteItemClock = r.clocks[di] + r.lens[di];
+                for (int si = structs.findIndex(r.clocks[di]); si < structs.size(); si++) {
+                    AbstractStruct struct = structs.get(si);
+                    if (struct.id.clock() >= endDeleteItemClock) {
+                        break;
+                    }
+                    if (struct instanceof Item item && item.isDeleted() && !item.keep()) {
+                        item.gc(store, false);
+                    }
+                }
+            }
+        }
+    }
+
+    static void tryMergeDeleteSet(DeleteSet ds, StructStore store) {
+        // merge from right to left for efficiency and so that no merge target is missed
+        for (Map.Entry<Long, DeleteSet.Ranges> e : ds.clients.entrySet()) {
+            StructList structs = store.clients.get(e.getKey());
+            DeleteSet.Ranges r = e.getValue();
+            for (int di = r.size - 1; di >= 0; di--) {
+                int mostRightIndexToCheck = Math.min(structs.size() - 1,
+                        1 + structs.findIndex(r.clocks[di] + r.lens[di] - 1));
+                for (int si = mostRightIndexToCheck; si > 0 && structs.get(si).id.clock() >= r.clocks[di]; ) {
+                    si -= 1 + tryToMergeWithLefts(structs, si);
+                }
+            }
+        }
+    }
+
+    static void cleanupTransactions(List<Transaction> cleanups, int i) {
+        while (i < cleanups.size()) {
+            Transaction transaction = cleanups.get(i);
+            Doc doc = transaction.doc;
+            StructStore store = doc.store;
+            DeleteSet ds = transaction.deleteSet;
+            try {
+                ds.sortAndMerge();
+                transaction.afterState = store.getStateVector();
+                transaction.callObservers();
+            } finally {
+                // replace deleted content with ContentDeleted / GC: this is where content is really removed
+                if (doc.gc) {
+                    tryGcDeleteSet(ds, store);
+                }
+                tryMergeDeleteSet(ds, store);
+                // on every client that got new structs, try to merge them
+                for (Map.Entry<Long, Integer> e : transaction.afterState.raw().entrySet()) {
+                    int beforeClock = transaction.beforeState(e.getKey());
+                    if (beforeClock != e.getValue()) {
+                        StructList structs = store.clients.get(e.getKey());
+                        int firstChangePos = Math.max(structs.findIndex(beforeClock), 1);
+                        for (int k = structs.size() - 1; k >= firstChangePos; ) {
+                            k -= 1 + tryToMergeWithLefts(structs, k);
+                        }
+                    }
+                }
+                List<Item> mergeStructs = transaction.mergeStructs;
+                for (int k = mergeStructs.size() - 1; k >= 0; k--) {
+                    ID id = mergeStructs.get(k).id;
+                    StructList structs = store.clients.get(id.client());
+                    int replacedStructPos = structs.findIndex(id.clock());
+                    if (replacedStructPos + 1 < structs.size()) {
+                        if (tryToMergeWithLefts(structs, replacedStructPos + 1) > 1) {
+                            continue; // both are merged already
+                        }
+                    }
+                    if (replacedStructPos > 0) {
+                        tryToMergeWithLefts(structs, replacedStructPos);
+                    }
+                }
+                if (!transaction.local
+                        && transaction.afterState.get(doc.clientId()) != transaction.beforeState(doc.clientId())) {
+                    // another peer wrote with our client id: pick a new one so our ids stay unique
+                    doc.regenerateClientId();
+                }
+                doc.afterTransactionCleanup(transaction);
+                i++;
+                if (i >= cleanups.size()) {
+                    doc.clearCleanups();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void callObservers() {
+        List<Runnable> fs = new ArrayList<>();
+        for (Map.Entry<AbstractType, Set<String>> e : changed.entrySet()) {
+            AbstractType type = e.getKey();
+            Set<String> subs = e.getValue();
+            fs.add(() -> {
+                if (type.item == null || !type.item.isDeleted()) {
+                    type.callObserver(this, subs);
+                }
+            });
+        }
+        fs.add(() -> {
+            // deep observers
+            for (Map.Entry<AbstractType, List<YEvent>> e : new ArrayList<>(changedParentTypes.entrySet())) {
+                AbstractType type = e.getKey();
+                if (!type.deepObservers.isEmpty() && (type.item == null || !type.item.isDeleted())) {
+                    List<YEvent> events = new ArrayList<>();
+                    for (YEvent ev : e.getValue()) {
+                        if (ev.target().item == null || !ev.target().item.isDeleted()) {
+                            events.add(ev);
+                        }
+                    }
+                    events.sort((a, b) -> Integer.compare(a.pathLength(), b.pathLength()));
+                    type.callDeepObservers(events, this);
+                }
+            }
+            doc.afterTransaction(this);
+            if (needFormattingCleanup) {
+                YText.cleanupAfterTransaction(this);
+            }
+        });
+        RuntimeException first = null;
+        for (Runnable f : fs) {
+            try {
+                f.run();
+            } catch (RuntimeException ex) {
+                if (first == null) {
+                    first = ex;
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    /** Identity set helper for callers that compare items by identity. */
+    static <T> Set<T> identitySet() {
+        return java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    }
+}
