@@ -1,0 +1,43 @@
+package dev.quire.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** The {@code quire} command. Without a subcommand it will open the desktop app; until that exists it prints help. */
+@Command(
+        name = "quire",
+        // INHERIT gives every subcommand the same --help and --version.
+        scope = ScopeType.INHERIT,
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Quire: a collaborative text editor for the JVM, byte-compatible with Yjs.",
+        subcommands = {TraceCommand.class, UpdateCommand.class})
+public final class Main implements Callable<Integer> {
+
+    static final String APP_NOT_BUILT =
+            "The Quire desktop app is not built yet (issue 7); here is what the command line can do:";
+
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(APP_NOT_BUILT);
+        spec.commandLine().usage(out);
+        return 0;
+    }
+
+    /** The full command tree; tests use this with their own output writers. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}
