@@ -22,6 +22,8 @@ public abstract class AbstractType {
     /** Number of visible list units. */
     int length;
     SearchMarkers searchMarkers;
+    /** Position index over the list, built on first use and kept up to date from then on. */
+    ItemIndex index;
     private final List<Consumer<YEvent>> observers = new CopyOnWriteArrayList<>();
     final List<Consumer<List<YEvent>>> deepObservers = new CopyOnWriteArrayList<>();
 
@@ -58,6 +60,13 @@ public abstract class AbstractType {
             }
         }
         throw new IllegalStateException("type is not a root type of its document");
+    }
+
+    ItemIndex index() {
+        if (index == null) {
+            index = ItemIndex.build(this);
+        }
+        return index;
     }
 
     void requireIntegrated() {

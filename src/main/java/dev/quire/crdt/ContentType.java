@@ -76,6 +76,7 @@ final class ContentType implements Content {
             item = item.right;
         }
         type.start = null;
+        type.index = null;
         for (Item it : type.map.values()) {
             while (it != null) {
                 it.gc(store, true);

@@ -23,6 +23,8 @@ final class Item extends AbstractStruct {
     ID redone;
     Content content;
     private int info;
+    /** The leaf of the parent's {@link ItemIndex} holding this item, while the parent has an index. */
+    ItemIndex.Leaf leaf;
 
     Item(ID id, Item left, ID origin, Item right, ID rightOrigin, Object parent, String parentSub, Content content) {
         super(id, content.length());
@@ -123,6 +125,13 @@ final class Item extends AbstractStruct {
             ((AbstractType) rightItem.parent).map.put(rightItem.parentSub, rightItem);
         }
         length = diff;
+        if (parentSub == null && parent instanceof AbstractType p && p.index != null && leaf != null) {
+            // keep the leaf sums true before the insertion, which may split the leaf and recount it
+            if (visible()) {
+                p.index.adjust(this, -rightItem.length);
+            }
+            p.index.insertAfter(this, rightItem);
+        }
         return rightItem;
     }
 
@@ -236,6 +245,9 @@ final class Item extends AbstractStruct {
             if (parentSub == null && countable() && !isDeleted()) {
                 parentType.length += length;
             }
+            if (parentSub == null && parentType.index != null) {
+                parentType.index.insertAfter(left, this);
+            }
             store.addStruct(this);
             content.integrate(transaction, this);
             transaction.addChangedType(parentType, parentSub);
@@ -320,6 +332,12 @@ final class Item extends AbstractStruct {
             if (rightItem.keep()) {
                 setKeep(true);
             }
+            if (parentSub == null && p.index != null && rightItem.leaf != null) {
+                p.index.remove(rightItem);
+                if (visible()) {
+                    p.index.adjust(this, rightItem.length);
+                }
+            }
             right = rightItem.right;
             if (right != null) {
                 right.left = this;
@@ -335,6 +353,9 @@ final class Item extends AbstractStruct {
             AbstractType p = (AbstractType) parent;
             if (countable() && parentSub == null) {
                 p.length -= length;
+                if (p.index != null && leaf != null) {
+                    p.index.adjust(this, -length);
+                }
             }
             markDeleted();
             transaction.deleteSet.add(id.client(), id.clock(), length);

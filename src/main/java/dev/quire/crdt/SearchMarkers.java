@@ -81,21 +81,21 @@ final class SearchMarkers {
             pindex = marker.index;
             marker.timestamp = sm.clock++;
         }
-        // iterate to the right if possible
-        while (p.right != null && pindex < index) {
-            if (p.visible()) {
-                if (index < pindex + p.length) {
-                    break;
+        if (pindex != index) {
+            // Short walks (typing near a marker) are cheapest done directly; a long one means the edit is far
+            // from every marker, and the position index (built on first need) answers in O(log n).
+            Item walked = sm.walk(p, pindex, index, VERIFY ? Integer.MAX_VALUE : WALK_BUDGET);
+            if (walked != null && !VERIFY) {
+                p = walked;
+                pindex = sm.walkIndex;
+            } else {
+                Item q = sm.landing(type.index(), pindex < index, index);
+                int qindex = sm.landingIndex;
+                if (VERIFY && (walked != q || sm.walkIndex != qindex)) {
+                    throw new IllegalStateException("position index disagrees with the list walk at " + index);
                 }
-                pindex += p.length;
-            }
-            p = p.right;
-        }
-        // iterate to the left if necessary (might be that pindex > index)
-        while (p.left != null && pindex > index) {
-            p = p.left;
-            if (p.visible()) {
-                pindex -= p.length;
+                p = q;
+                pindex = qindex;
             }
         }
         // make sure p can't be merged with left, because that would screw up everything: if p.left is the same
@@ -112,6 +112,64 @@ final class SearchMarkers {
             return marker;
         }
         return sm.markPosition(p, pindex);
+    }
+
+    /** Check every index lookup against Yjs's walk (tests switch this on). */
+    static final boolean VERIFY = Boolean.getBoolean("quire.crdt.verifyIndex");
+    /** Visible index of the item the last {@link #landing} / {@link #walk} returned. */
+    private int landingIndex;
+    private int walkIndex;
+
+    /**
+     * Where Yjs's walk from a marker lands, found with the position index. Walking right from before
+     * {@code index}, the walk stops on the item containing {@code index}, or, when {@code index} is a boundary,
+     * on the item right after the visible item ending there (unless that item is the list's last). Walking left
+     * from after {@code index}, it stops on the visible item containing {@code index}.
+     */
+    private Item landing(ItemIndex ix, boolean forward, int index) {
+        if (forward) {
+            Item x = ix.findVisible(index - 1);
+            int xStart = ix.foundStart;
+            if (xStart + x.length > index || x.right == null) {
+                landingIndex = (xStart);
+                return x;
+            }
+            landingIndex = (index);
+            return x.right;
+        }
+        Item z = ix.findVisible(index);
+        landingIndex = (ix.foundStart);
+        return z;
+    }
+
+    /** Items a lookup may walk before it asks the position index instead. */
+    private static final int WALK_BUDGET = Integer.getInteger("quire.crdt.walkBudget", 64);
+
+    /** Yjs's own walk (findMarker); null when it takes more than {@code budget} steps. */
+    private Item walk(Item p, int pindex, int index, int budget) {
+        while (p.right != null && pindex < index) {
+            if (p.visible()) {
+                if (index < pindex + p.length) {
+                    break;
+                }
+                pindex += p.length;
+            }
+            p = p.right;
+            if (--budget < 0) {
+                return null;
+            }
+        }
+        while (p.left != null && pindex > index) {
+            p = p.left;
+            if (p.visible()) {
+                pindex -= p.length;
+            }
+            if (--budget < 0) {
+                return null;
+            }
+        }
+        walkIndex = (pindex);
+        return p;
     }
 
     /** Yjs updateMarkerChanges: shift markers after an insertion (len > 0) or deletion (len < 0) at index. */
