@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,6 +35,9 @@ final class TraceCommand implements Callable<Integer> {
             description = "Replay the trace N times (default: ${DEFAULT-VALUE}).")
     int repeat;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
         Trace trace = Trace.read(file);
@@ -40,7 +45,8 @@ final class TraceCommand implements Callable<Integer> {
         if (out != null) {
             Files.write(out, run.state());
         }
-        System.out.println(run.toJson());
+        spec.commandLine().getOut().println(run.toJson());
+        spec.commandLine().getOut().flush();
         return run.match() ? 0 : 1;
     }
 }

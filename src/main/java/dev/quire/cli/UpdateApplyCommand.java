@@ -4,11 +4,14 @@ import dev.quire.crdt.Doc;
 import dev.quire.crdt.UpdateFormatException;
 import dev.quire.crdt.Updates;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -36,6 +39,9 @@ final class UpdateApplyCommand implements Callable<Integer> {
             description = "Also write the resulting document state, encoded as one Yjs v1 update, to this file.")
     Path out;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws IOException {
         Doc doc = new Doc();
@@ -43,13 +49,14 @@ final class UpdateApplyCommand implements Callable<Integer> {
             try {
                 Updates.applyUpdate(doc, Files.readAllBytes(f));
             } catch (UpdateFormatException e) {
-                System.err.println("quire: " + f + " is not a valid Yjs v1 update: " + e.getMessage());
+                spec.commandLine().getErr().println("quire: " + f + " is not a valid Yjs v1 update: " + e.getMessage());
                 return 2;
             }
         }
         // exactly the text, nothing else: scripts compare it byte for byte
-        System.out.print(doc.getText(text).toString());
-        System.out.flush();
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.print(doc.getText(text).toString());
+        stdout.flush();
         if (out != null) {
             Files.write(out, Updates.encodeStateAsUpdate(doc));
         }
