@@ -62,6 +62,17 @@ public final class Doc {
         return clientId;
     }
 
+    /**
+     * Changes the id this document writes with. Only for tools that replay recorded histories with a pool of
+     * replicas (as {@code quire trace} does); a live document must keep its id, or its edits could collide.
+     */
+    public void setClientId(long clientId) {
+        if (transaction != null) {
+            throw new IllegalStateException("cannot change the client id inside a transaction");
+        }
+        this.clientId = clientId;
+    }
+
     void regenerateClientId() {
         clientId = randomClientId();
     }

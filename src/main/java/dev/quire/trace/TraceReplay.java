@@ -4,7 +4,6 @@ import dev.quire.crdt.Doc;
 import dev.quire.crdt.Updates;
 import dev.quire.crdt.YText;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -60,38 +59,60 @@ public final class TraceReplay {
     }
 
     /**
-     * Concurrent replay. Each agent keeps a replica; before an agent's transaction, the replica receives the
-     * updates of every ancestor it lacks. After a transaction a replica's state is exactly that transaction's
-     * history, so it is still usable for the next one if that transaction is in the next one's history;
-     * otherwise the replica is rebuilt.
+     * Concurrent replay. Each transaction is applied on a replica whose state is exactly the transaction's causal
+     * history. Every agent's transactions are totally ordered, so a causally closed set of transactions is a
+     * version vector: how many of each agent's transactions it holds. A small pool of replicas is kept; for each
+     * transaction the replica that is not ahead of its history and lacks the fewest transactions is caught up
+     * (one merged update) and then edits as client agent+1.
      */
     static Doc replayConcurrent(Trace trace) {
         List<Trace.Txn> txns = trace.txns();
         int n = txns.size();
-        byte[][] updates = new byte[n][];
         int agents = Math.max(trace.numAgents(), 1);
-        Doc[] replicas = new Doc[agents];
-        BitSet[] seen = new BitSet[agents];
-        int[] last = new int[agents];
+        for (Trace.Txn t : txns) {
+            agents = Math.max(agents, t.agent() + 1);
+        }
+        byte[][] updates = new byte[n][];
+        int[][] version = new int[n][]; // version vector after each transaction
+        List<List<Integer>> byAgent = new ArrayList<>();
+        for (int a = 0; a < agents; a++) {
+            byAgent.add(new ArrayList<>());
+        }
+        List<Replica> pool = new ArrayList<>();
         boolean astral = trace.hasAstral();
+        long tick = 0;
         for (int i = 0; i < n; i++) {
             Trace.Txn txn = txns.get(i);
             int agent = txn.agent();
-            if (replicas[agent] == null || !inHistory(txns, txn.parents(), last[agent])) {
-                replicas[agent] = new Doc(agent + 1L);
-                seen[agent] = new BitSet(n);
+            int[] need = new int[agents];
+            for (int p : txn.parents()) {
+                int[] pv = version[p];
+                for (int a = 0; a < agents; a++) {
+                    need[a] = Math.max(need[a], pv[a]);
+                }
             }
-            Doc doc = replicas[agent];
-            BitSet missing = ancestors(txns, txn.parents(), seen[agent]);
-            List<byte[]> toApply = new ArrayList<>(missing.cardinality());
-            for (int k = missing.nextSetBit(0); k >= 0; k = missing.nextSetBit(k + 1)) {
-                toApply.add(updates[k]);
-                seen[agent].set(k);
+            if (need[agent] != byAgent.get(agent).size()) {
+                throw new IllegalArgumentException("trace " + trace.name() + ": transaction " + i
+                        + " does not follow all earlier transactions of agent " + agent);
             }
-            if (!toApply.isEmpty()) {
-                // one merged update, one transaction: far cheaper than a transaction per ancestor
-                Updates.applyUpdate(doc, Updates.mergeUpdates(toApply));
+            Replica replica = pickReplica(pool, need);
+            if (replica == null) {
+                if (pool.size() >= POOL_SIZE) {
+                    Replica lru = pool.get(0);
+                    for (Replica r : pool) {
+                        if (r.lastUsed < lru.lastUsed) {
+                            lru = r;
+                        }
+                    }
+                    pool.remove(lru);
+                }
+                replica = new Replica(agents);
+                pool.add(replica);
             }
+            replica.lastUsed = tick++;
+            catchUp(replica, need, byAgent, updates);
+            Doc doc = replica.doc;
+            doc.setClientId(agent + 1L);
             YText text = doc.getText(TEXT);
             Utf16Positions positions = null;
             if (astral) {
@@ -107,57 +128,68 @@ public final class TraceReplay {
                 }
             });
             off.run();
-            updates[i] = captured[0] != null ? captured[0] : new byte[] {0, 0};
-            seen[agent].set(i);
-            last[agent] = i;
+            updates[i] = captured[0] != null ? captured[0] : EMPTY_UPDATE;
+            byAgent.get(agent).add(i);
+            need[agent]++;
+            version[i] = need;
+            replica.version = need.clone();
         }
-        Doc result = new Doc(0);
-        result.getText(TEXT);
-        Updates.applyUpdate(result, Updates.mergeUpdates(java.util.Arrays.asList(updates)));
-        return result;
+        // the last transaction contains all others: a replica at its version is the final document
+        Replica last = pickReplica(pool, version[n - 1]);
+        if (last == null) {
+            last = new Replica(agents);
+        }
+        catchUp(last, version[n - 1], byAgent, updates);
+        return last.doc;
     }
 
-    /** Transactions in the causal history of {@code parents} that are not in {@code known} (known is closed). */
-    private static BitSet ancestors(List<Trace.Txn> txns, int[] parents, BitSet known) {
-        BitSet out = new BitSet();
-        ArrayList<Integer> stack = new ArrayList<>();
-        for (int p : parents) {
-            stack.add(p);
+    private static final int POOL_SIZE = 8;
+    private static final byte[] EMPTY_UPDATE = {0, 0};
+
+    private static final class Replica {
+        final Doc doc = new Doc(0);
+        int[] version;
+        long lastUsed;
+
+        Replica(int agents) {
+            version = new int[agents];
+            doc.getText(TEXT);
         }
-        while (!stack.isEmpty()) {
-            int t = stack.remove(stack.size() - 1);
-            if (out.get(t) || known.get(t)) {
-                continue;
-            }
-            out.set(t);
-            for (int p : txns.get(t).parents()) {
-                stack.add(p);
-            }
-        }
-        return out;
     }
 
-    /** Whether transaction {@code target} is in the history of {@code parents}. Parents precede children. */
-    private static boolean inHistory(List<Trace.Txn> txns, int[] parents, int target) {
-        BitSet visited = new BitSet();
-        ArrayList<Integer> stack = new ArrayList<>();
-        for (int p : parents) {
-            stack.add(p);
-        }
-        while (!stack.isEmpty()) {
-            int t = stack.remove(stack.size() - 1);
-            if (t == target) {
-                return true;
+    /** The replica not ahead of {@code need} that lacks the fewest transactions, or null. */
+    private static Replica pickReplica(List<Replica> pool, int[] need) {
+        Replica best = null;
+        long bestMissing = Long.MAX_VALUE;
+        for (Replica r : pool) {
+            long missing = 0;
+            for (int a = 0; a < need.length && missing >= 0; a++) {
+                int d = need[a] - r.version[a];
+                missing = d < 0 ? -1 : missing + d;
             }
-            if (t < target || visited.get(t)) {
-                continue; // an earlier transaction can't have a later one in its history
-            }
-            visited.set(t);
-            for (int p : txns.get(t).parents()) {
-                stack.add(p);
+            if (missing >= 0 && missing < bestMissing) {
+                best = r;
+                bestMissing = missing;
             }
         }
-        return false;
+        return best;
+    }
+
+    /** Applies the transactions the replica lacks to reach {@code need}, as one merged update. */
+    private static void catchUp(Replica replica, int[] need, List<List<Integer>> byAgent, byte[][] updates) {
+        List<byte[]> missing = new ArrayList<>();
+        for (int a = 0; a < need.length; a++) {
+            List<Integer> seq = byAgent.get(a);
+            for (int k = replica.version[a]; k < need[a]; k++) {
+                missing.add(updates[seq.get(k)]);
+            }
+        }
+        if (!missing.isEmpty()) {
+            // catch up as client 0, which no agent uses, so no update looks like it was written with our own id
+            replica.doc.setClientId(0);
+            Updates.applyUpdate(replica.doc, Updates.mergeUpdates(missing));
+        }
+        replica.version = need.clone();
     }
 
     /** Text mirror for converting code-point positions to UTF-16 offsets (only for traces with astral chars). */
