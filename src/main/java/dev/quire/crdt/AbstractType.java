@@ -146,7 +146,6 @@ public abstract class AbstractType {
     /** Inserts values after {@code referenceItem} (null: at the start), packing JSON values into one item. */
     void listInsertAfter(Transaction transaction, Item referenceItem, List<?> content) {
         Item left = referenceItem;
-        Doc d = transaction.doc;
         Item right = referenceItem == null ? start : referenceItem.right;
         List<Object> jsonContent = new ArrayList<>();
         for (Object c : content) {
@@ -156,19 +155,18 @@ public abstract class AbstractType {
                 continue;
             }
             if (!jsonContent.isEmpty()) {
-                left = insertItem(transaction, d, left, right, new ContentAny(jsonContent));
+                left = insertItem(transaction, left, right, new ContentAny(jsonContent));
                 jsonContent = new ArrayList<>();
             }
-            left = insertItem(transaction, d, left, right, special);
+            left = insertItem(transaction, left, right, special);
         }
         if (!jsonContent.isEmpty()) {
-            insertItem(transaction, d, left, right, new ContentAny(jsonContent));
+            insertItem(transaction, left, right, new ContentAny(jsonContent));
         }
     }
 
-    private Item insertItem(Transaction transaction, Doc d, Item left, Item right, Content content) {
-        Item item = new Item(new ID(d.clientId(), d.store.getState(d.clientId())), left,
-                left == null ? null : left.lastId(), right, right == null ? null : right.id, this, null, content);
+    private Item insertItem(Transaction transaction, Item left, Item right, Content content) {
+        Item item = Item.local(transaction, left, right, this, null, content);
         item.integrate(transaction, 0);
         return item;
     }
@@ -302,15 +300,13 @@ public abstract class AbstractType {
 
     void mapSet(Transaction transaction, String key, Object value) {
         Item left = map.get(key);
-        Doc d = transaction.doc;
         Content content = specialContent(value);
         if (content == null) {
             List<Object> one = new ArrayList<>(1);
             one.add(value);
             content = new ContentAny(one);
         }
-        new Item(new ID(d.clientId(), d.store.getState(d.clientId())), left, left == null ? null : left.lastId(),
-                null, null, this, key, content).integrate(transaction, 0);
+        Item.local(transaction, left, null, this, key, content).integrate(transaction, 0);
     }
 
     Object mapGet(String key) {

@@ -6,8 +6,7 @@ import java.util.List;
  * What an {@link Item} holds (Yjs AbstractContent). The ref number is the content's tag in the update format;
  * {@link #length()} is how many clocks it spans.
  */
-sealed interface Content permits ContentDeleted, ContentJson, ContentBinary, ContentString, ContentEmbed,
-        ContentFormat, ContentType, ContentAny, ContentDoc {
+sealed interface Content permits ContentDeleted, ContentString, ValueListContent, SingleValueContent {
 
     int length();
 

@@ -3,16 +3,11 @@ package dev.quire.crdt;
 import java.util.List;
 
 /** A byte array value (ref 3). */
-final class ContentBinary implements Content {
+final class ContentBinary extends SingleValueContent {
     final byte[] content;
 
     ContentBinary(byte[] content) {
         this.content = content;
-    }
-
-    @Override
-    public int length() {
-        return 1;
     }
 
     @Override
@@ -21,23 +16,8 @@ final class ContentBinary implements Content {
     }
 
     @Override
-    public boolean isCountable() {
-        return true;
-    }
-
-    @Override
     public Content copy() {
         return new ContentBinary(content);
-    }
-
-    @Override
-    public Content splice(int offset) {
-        throw new UnsupportedOperationException("binary content has length 1");
-    }
-
-    @Override
-    public boolean mergeWith(Content right) {
-        return false;
     }
 
     @Override

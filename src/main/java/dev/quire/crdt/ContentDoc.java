@@ -7,7 +7,7 @@ import java.util.Map;
  * A sub-document reference (ref 9). Quire does not load sub-documents; it keeps the reference (guid and options)
  * so that it is re-encoded unchanged.
  */
-final class ContentDoc implements Content {
+final class ContentDoc extends SingleValueContent {
     final String guid;
     final Object opts;
 
@@ -17,33 +17,13 @@ final class ContentDoc implements Content {
     }
 
     @Override
-    public int length() {
-        return 1;
-    }
-
-    @Override
     public List<Object> values() {
         return List.of(Map.of("guid", guid));
     }
 
     @Override
-    public boolean isCountable() {
-        return true;
-    }
-
-    @Override
     public Content copy() {
         return new ContentDoc(guid, opts);
-    }
-
-    @Override
-    public Content splice(int offset) {
-        throw new UnsupportedOperationException("doc content has length 1");
-    }
-
-    @Override
-    public boolean mergeWith(Content right) {
-        return false;
     }
 
     @Override

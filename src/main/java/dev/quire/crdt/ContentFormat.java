@@ -6,18 +6,13 @@ import java.util.List;
  * A formatting mark in text (ref 6): from here on, attribute {@code key} has {@code value} (null ends it).
  * Not countable: it occupies a clock but no text position.
  */
-final class ContentFormat implements Content {
+final class ContentFormat extends SingleValueContent {
     final String key;
     final Object value;
 
     ContentFormat(String key, Object value) {
         this.key = key;
         this.value = value;
-    }
-
-    @Override
-    public int length() {
-        return 1;
     }
 
     @Override
@@ -33,16 +28,6 @@ final class ContentFormat implements Content {
     @Override
     public Content copy() {
         return new ContentFormat(key, value);
-    }
-
-    @Override
-    public Content splice(int offset) {
-        throw new UnsupportedOperationException("format content has length 1");
-    }
-
-    @Override
-    public boolean mergeWith(Content right) {
-        return false;
     }
 
     @Override

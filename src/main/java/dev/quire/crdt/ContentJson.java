@@ -1,51 +1,16 @@
 package dev.quire.crdt;
 
-import dev.quire.crdt.encoding.Any;
-import dev.quire.crdt.encoding.Json;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Legacy JSON values, one JSON string per clock (ref 2); still produced by old Yjs clients. */
-final class ContentJson implements Content {
-    List<Object> arr;
-
+final class ContentJson extends ValueListContent {
     ContentJson(List<Object> arr) {
-        this.arr = arr;
+        super(arr);
     }
 
     @Override
-    public int length() {
-        return arr.size();
-    }
-
-    @Override
-    public List<Object> values() {
-        return arr;
-    }
-
-    @Override
-    public boolean isCountable() {
-        return true;
-    }
-
-    @Override
-    public Content copy() {
-        return new ContentJson(new ArrayList<>(arr));
-    }
-
-    @Override
-    public Content splice(int offset) {
-        ContentJson right = new ContentJson(new ArrayList<>(arr.subList(offset, arr.size())));
-        arr = new ArrayList<>(arr.subList(0, offset));
-        return right;
-    }
-
-    @Override
-    public boolean mergeWith(Content right) {
-        List<Object> merged = new ArrayList<>(arr);
-        merged.addAll(((ContentJson) right).arr);
-        arr = merged;
-        return true;
+    ValueListContent with(List<Object> values) {
+        return new ContentJson(values);
     }
 
     @Override
@@ -53,8 +18,7 @@ final class ContentJson implements Content {
         int len = arr.size();
         encoder.writeLen(len - offset);
         for (int i = offset; i < len; i++) {
-            Object c = arr.get(i);
-            encoder.writeString(c == Any.UNDEFINED ? "undefined" : Json.stringify(c));
+            encoder.writeJson(arr.get(i));
         }
     }
 

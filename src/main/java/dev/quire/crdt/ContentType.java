@@ -3,16 +3,11 @@ package dev.quire.crdt;
 import java.util.List;
 
 /** A nested shared type (ref 7): its children live in their own list and map. */
-final class ContentType implements Content {
+final class ContentType extends SingleValueContent {
     final AbstractType type;
 
     ContentType(AbstractType type) {
         this.type = type;
-    }
-
-    @Override
-    public int length() {
-        return 1;
     }
 
     @Override
@@ -21,23 +16,8 @@ final class ContentType implements Content {
     }
 
     @Override
-    public boolean isCountable() {
-        return true;
-    }
-
-    @Override
     public Content copy() {
         return new ContentType(type.copyEmpty());
-    }
-
-    @Override
-    public Content splice(int offset) {
-        throw new UnsupportedOperationException("type content has length 1");
-    }
-
-    @Override
-    public boolean mergeWith(Content right) {
-        return false;
     }
 
     @Override

@@ -38,6 +38,17 @@ final class Item extends AbstractStruct {
         this.info = content.isCountable() ? COUNTABLE : 0;
     }
 
+    /**
+     * A new item written by this document's own client at its next clock, to go between {@code left} and
+     * {@code right} (their ids become its origins). The caller integrates it.
+     */
+    static Item local(Transaction transaction, Item left, Item right, AbstractType parent, String parentSub,
+                      Content content) {
+        Doc d = transaction.doc;
+        return new Item(new ID(d.clientId(), d.store.getState(d.clientId())), left,
+                left == null ? null : left.lastId(), right, right == null ? null : right.id, parent, parentSub, content);
+    }
+
     boolean keep() {
         return (info & KEEP) != 0;
     }

@@ -151,11 +151,8 @@ final class Redo {
                 left = parentType.map.get(item.parentSub);
             }
         }
-        long ownClientId = doc.clientId();
-        ID nextId = new ID(ownClientId, store.getState(ownClientId));
-        Item redoneItem = new Item(nextId, left, left == null ? null : left.lastId(), right,
-                right == null ? null : right.id, parentType, item.parentSub, item.content.copy());
-        item.redone = nextId;
+        Item redoneItem = Item.local(transaction, left, right, parentType, item.parentSub, item.content.copy());
+        item.redone = redoneItem.id;
         keepItem(redoneItem, true);
         redoneItem.integrate(transaction, 0);
         return redoneItem;

@@ -306,9 +306,7 @@ public final class YText extends AbstractType {
     }
 
     private Item newItem(Transaction transaction, Item left, Item right, Content content) {
-        Doc d = transaction.doc;
-        return new Item(new ID(d.clientId(), d.store.getState(d.clientId())), left,
-                left == null ? null : left.lastId(), right, right == null ? null : right.id, this, null, content);
+        return Item.local(transaction, left, right, this, null, content);
     }
 
     /** After inserted text, restore the attributes that the insertion changed. */
