@@ -4,29 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class MainTest {
 
-    /** Output and exit code of one run of the {@code quire} command. */
-    private record Run(int exitCode, String out, String err) {}
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exitCode = cli.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void helpListsTheTraceAndUpdateSubcommands() {
-        Run run = run("--help");
+        CliRun run = run("--help");
 
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("Usage: quire"), run.out());
@@ -40,7 +29,7 @@ class MainTest {
         String pomVersion = System.getProperty("quire.version");
         assertNotNull(pomVersion, "run this test through Maven, which sets -Dquire.version");
 
-        Run run = run("--version");
+        CliRun run = run("--version");
 
         assertEquals(0, run.exitCode(), run.err());
         assertEquals("quire " + pomVersion, run.out().strip());
@@ -48,7 +37,7 @@ class MainTest {
 
     @Test
     void noArgumentsSaysTheAppIsNotBuiltYetAndShowsUsage() {
-        Run run = run();
+        CliRun run = run();
 
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().startsWith(Main.APP_NOT_BUILT + System.lineSeparator()), run.out());
@@ -57,7 +46,7 @@ class MainTest {
 
     @Test
     void updateApplyDocumentsItsOptions() {
-        Run run = run("update", "apply", "--help");
+        CliRun run = run("update", "apply", "--help");
 
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("--text=NAME"), run.out());
@@ -67,7 +56,7 @@ class MainTest {
 
     @Test
     void traceDocumentsItsOptions() {
-        Run run = run("trace", "--help");
+        CliRun run = run("trace", "--help");
 
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("--out=state.bin"), run.out());

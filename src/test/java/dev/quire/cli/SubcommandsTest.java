@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quire.crdt.Doc;
 import dev.quire.crdt.Updates;
 import dev.quire.crdt.YText;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,24 +17,15 @@ import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code quire trace} and {@code quire update apply} on real files. */
 class SubcommandsTest {
     @TempDir
     Path dir;
 
-    private record Run(int exitCode, String out, String err) {
-    }
 
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exitCode = cli.execute(args);
-        return new Run(exitCode, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
@@ -53,7 +42,7 @@ class SubcommandsTest {
         Path third = Files.write(dir.resolve("3.bin"), updates.get(2));
         Path out = dir.resolve("state.bin");
 
-        Run run = run("update", "apply", "--out", out.toString(), first.toString(), second.toString(), third.toString());
+        CliRun run = run("update", "apply", "--out", out.toString(), first.toString(), second.toString(), third.toString());
 
         assertEquals(0, run.exitCode(), run.err());
         assertEquals("ello 😀\nsecond line", run.out());
@@ -71,7 +60,7 @@ class SubcommandsTest {
         Path later = Files.write(dir.resolve("later.bin"), updates.get(1));
         Path earlier = Files.write(dir.resolve("earlier.bin"), updates.get(0));
 
-        Run run = run("update", "apply", "--text", "notes", later.toString(), earlier.toString());
+        CliRun run = run("update", "apply", "--text", "notes", later.toString(), earlier.toString());
 
         assertEquals(0, run.exitCode(), run.err());
         assertEquals("aXb", run.out());
@@ -81,7 +70,7 @@ class SubcommandsTest {
     void updateApplyRejectsACorruptFileWithAClearMessage() throws Exception {
         Path bad = Files.write(dir.resolve("bad.bin"), new byte[] {1, 5, (byte) 0xFF});
 
-        Run run = run("update", "apply", bad.toString());
+        CliRun run = run("update", "apply", bad.toString());
 
         assertEquals(2, run.exitCode());
         assertTrue(run.err().contains("bad.bin is not a valid Yjs v1 update"), run.err());
@@ -107,7 +96,7 @@ class SubcommandsTest {
                 ]}""");
         Path out = dir.resolve("state.bin");
 
-        Run run = run("trace", trace.toString(), "--out", out.toString());
+        CliRun run = run("trace", trace.toString(), "--out", out.toString());
 
         assertEquals(0, run.exitCode(), run.err() + run.out());
         JsonNode line = new ObjectMapper().readTree(run.out());
@@ -132,7 +121,7 @@ class SubcommandsTest {
                   {"parents":[1,2],"agent":1,"numChildren":0,"time":2,"patches":[]}
                 ]}""");
 
-        Run run = run("trace", trace.toString());
+        CliRun run = run("trace", trace.toString());
 
         assertEquals(0, run.exitCode(), run.err() + run.out());
         JsonNode line = new ObjectMapper().readTree(run.out());
@@ -145,7 +134,7 @@ class SubcommandsTest {
         Path trace = gzipJson("wrong", """
                 {"startContent":"","endContent":"something else","txns":[{"patches":[[0,0,"abc"]]}]}""");
 
-        Run run = run("trace", trace.toString());
+        CliRun run = run("trace", trace.toString());
 
         assertEquals(1, run.exitCode());
         assertTrue(run.out().contains("\"match\":false"), run.out());
