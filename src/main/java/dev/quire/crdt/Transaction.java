@@ -150,60 +150,78 @@ public final class Transaction {
         }
     }
 
+    /**
+     * Ends the transactions in {@code cleanups} one after the other (observers may add more). Cleanup always runs,
+     * even when an observer throws; the first observer exception is rethrown once every transaction is done, so
+     * the document is never left half-finished (Yjs nests try/finally for the same reason).
+     */
     static void cleanupTransactions(List<Transaction> cleanups, int i) {
-        while (i < cleanups.size()) {
+        RuntimeException observerError = null;
+        Doc doc = cleanups.get(i).doc;
+        for (; i < cleanups.size(); i++) {
             Transaction transaction = cleanups.get(i);
-            Doc doc = transaction.doc;
-            StructStore store = doc.store;
-            DeleteSet ds = transaction.deleteSet;
+            transaction.deleteSet.sortAndMerge();
+            transaction.afterState = doc.store.getStateVector();
             try {
-                ds.sortAndMerge();
-                transaction.afterState = store.getStateVector();
                 transaction.callObservers();
-            } finally {
-                // replace deleted content with ContentDeleted / GC: this is where content is really removed
-                if (doc.gc) {
-                    tryGcDeleteSet(ds, store);
+            } catch (RuntimeException e) {
+                if (observerError == null) {
+                    observerError = e;
                 }
-                tryMergeDeleteSet(ds, store);
-                // on every client that got new structs, try to merge them
-                for (Map.Entry<Long, Integer> e : transaction.afterState.raw().entrySet()) {
-                    int beforeClock = transaction.beforeState(e.getKey());
-                    if (beforeClock != e.getValue()) {
-                        StructList structs = store.clients.get(e.getKey());
-                        int firstChangePos = Math.max(structs.findIndex(beforeClock), 1);
-                        for (int k = structs.size() - 1; k >= firstChangePos; ) {
-                            k -= 1 + tryToMergeWithLefts(structs, k);
-                        }
-                    }
-                }
-                List<Item> mergeStructs = transaction.mergeStructs;
-                for (int k = mergeStructs.size() - 1; k >= 0; k--) {
-                    ID id = mergeStructs.get(k).id;
-                    StructList structs = store.clients.get(id.client());
-                    int replacedStructPos = structs.findIndex(id.clock());
-                    if (replacedStructPos + 1 < structs.size()) {
-                        if (tryToMergeWithLefts(structs, replacedStructPos + 1) > 1) {
-                            continue; // both are merged already
-                        }
-                    }
-                    if (replacedStructPos > 0) {
-                        tryToMergeWithLefts(structs, replacedStructPos);
-                    }
-                }
-                if (!transaction.local
-                        && transaction.afterState.get(doc.clientId()) != transaction.beforeState(doc.clientId())) {
-                    // another peer wrote with our client id: pick a new one so our ids stay unique
-                    doc.regenerateClientId();
-                }
-                doc.afterTransactionCleanup(transaction);
-                i++;
-                if (i >= cleanups.size()) {
-                    doc.clearCleanups();
-                    return;
+            }
+            try {
+                transaction.finish();
+            } catch (RuntimeException e) {
+                // only update listeners can throw here; the store is consistent by then
+                if (observerError == null) {
+                    observerError = e;
                 }
             }
         }
+        doc.clearCleanups();
+        if (observerError != null) {
+            throw observerError;
+        }
+    }
+
+    /** Collects deleted content, merges structs and emits the update (the end of Yjs cleanupTransactions). */
+    private void finish() {
+        StructStore store = doc.store;
+        DeleteSet ds = deleteSet;
+        // replace deleted content with ContentDeleted / GC: this is where content is really removed
+        if (doc.gc) {
+            tryGcDeleteSet(ds, store);
+        }
+        tryMergeDeleteSet(ds, store);
+        // on every client that got new structs, try to merge them
+        for (Map.Entry<Long, Integer> e : afterState.raw().entrySet()) {
+            int beforeClock = beforeState(e.getKey());
+            if (beforeClock != e.getValue()) {
+                StructList structs = store.clients.get(e.getKey());
+                int firstChangePos = Math.max(structs.findIndex(beforeClock), 1);
+                for (int k = structs.size() - 1; k >= firstChangePos; ) {
+                    k -= 1 + tryToMergeWithLefts(structs, k);
+                }
+            }
+        }
+        for (int k = mergeStructs.size() - 1; k >= 0; k--) {
+            ID id = mergeStructs.get(k).id;
+            StructList structs = store.clients.get(id.client());
+            int replacedStructPos = structs.findIndex(id.clock());
+            if (replacedStructPos + 1 < structs.size()) {
+                if (tryToMergeWithLefts(structs, replacedStructPos + 1) > 1) {
+                    continue; // both are merged already
+                }
+            }
+            if (replacedStructPos > 0) {
+                tryToMergeWithLefts(structs, replacedStructPos);
+            }
+        }
+        if (!local && afterState.get(doc.clientId()) != beforeState(doc.clientId())) {
+            // another peer wrote with our client id: pick a new one so our ids stay unique
+            doc.regenerateClientId();
+        }
+        doc.afterTransactionCleanup(this);
     }
 
     private void callObservers() {
