@@ -1,5 +1,6 @@
 package dev.quire.crdt;
 
+import dev.quire.crdt.encoding.DecodingException;
 import dev.quire.crdt.encoding.Encoder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -201,7 +202,13 @@ final class DeleteSet {
                 Ranges r = ds.clients.computeIfAbsent(client, c -> new Ranges());
                 for (int j = 0; j < n; j++) {
                     int clock = decoder.readDsClock();
+                    int at = decoder.rest().position();
                     int len = decoder.readDsLen();
+                    if ((long) clock + len > Integer.MAX_VALUE) {
+                        // clocks are ints here (StructReader rejects structs past 2^31-1 too); the end would wrap
+                        throw new DecodingException("delete range " + client + ":" + clock + "+" + len
+                                + " ends beyond clock " + Integer.MAX_VALUE, at);
+                    }
                     r.add(clock, len);
                 }
             }
