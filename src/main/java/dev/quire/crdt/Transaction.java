@@ -25,7 +25,7 @@ public final class Transaction {
     final List<Item> mergeStructs = new ArrayList<>();
     final Object origin;
     boolean local;
-    final Map<Object, Object> meta = new HashMap<>();
+    private Map<Object, Object> meta;
     boolean needFormattingCleanup;
 
     Transaction(Doc doc, Object origin, boolean local) {
@@ -49,7 +49,11 @@ public final class Transaction {
         return local;
     }
 
+    /** Free-form data that observers of the same transaction share (created on first use). */
     public Map<Object, Object> meta() {
+        if (meta == null) {
+            meta = new HashMap<>();
+        }
         return meta;
     }
 
@@ -224,45 +228,51 @@ public final class Transaction {
         doc.afterTransactionCleanup(this);
     }
 
+    /**
+     * Observers, deep observers, after-transaction listeners, then the formatting cleanup, in Yjs's order. Every
+     * step runs even if an earlier one throws; the first exception is rethrown at the end.
+     */
     private void callObservers() {
-        List<Runnable> fs = new ArrayList<>();
+        RuntimeException first = null;
         for (Map.Entry<AbstractType, Set<String>> e : changed.entrySet()) {
             AbstractType type = e.getKey();
-            Set<String> subs = e.getValue();
-            fs.add(() -> {
-                if (type.item == null || !type.item.isDeleted()) {
-                    type.callObserver(this, subs);
-                }
-            });
-        }
-        fs.add(() -> {
-            // deep observers
-            for (Map.Entry<AbstractType, List<YEvent>> e : new ArrayList<>(changedParentTypes.entrySet())) {
-                AbstractType type = e.getKey();
-                if (!type.deepObservers.isEmpty() && (type.item == null || !type.item.isDeleted())) {
-                    List<YEvent> events = new ArrayList<>();
-                    for (YEvent ev : e.getValue()) {
-                        if (ev.target().item == null || !ev.target().item.isDeleted()) {
-                            events.add(ev);
-                        }
-                    }
-                    events.sort((a, b) -> Integer.compare(a.pathLength(), b.pathLength()));
-                    type.callDeepObservers(events, this);
-                }
-            }
-            doc.afterTransaction(this);
-            if (needFormattingCleanup) {
-                YText.cleanupAfterTransaction(this);
-            }
-        });
-        RuntimeException first = null;
-        for (Runnable f : fs) {
             try {
-                f.run();
-            } catch (RuntimeException ex) {
-                if (first == null) {
-                    first = ex;
+                if (type.item == null || !type.item.isDeleted()) {
+                    type.callObserver(this, e.getValue());
                 }
+            } catch (RuntimeException ex) {
+                first = first == null ? ex : first;
+            }
+        }
+        for (Map.Entry<AbstractType, List<YEvent>> e : changedParentTypes.entrySet()) {
+            AbstractType type = e.getKey();
+            if (type.deepObservers.isEmpty() || (type.item != null && type.item.isDeleted())) {
+                continue;
+            }
+            List<YEvent> events = new ArrayList<>();
+            for (YEvent ev : e.getValue()) {
+                if (ev.target().item == null || !ev.target().item.isDeleted()) {
+                    events.add(ev);
+                }
+            }
+            // top-level events first
+            events.sort((a, b) -> Integer.compare(a.pathLength(), b.pathLength()));
+            try {
+                type.callDeepObservers(events, this);
+            } catch (RuntimeException ex) {
+                first = first == null ? ex : first;
+            }
+        }
+        try {
+            doc.afterTransaction(this);
+        } catch (RuntimeException ex) {
+            first = first == null ? ex : first;
+        }
+        if (needFormattingCleanup) {
+            try {
+                YText.cleanupAfterTransaction(this);
+            } catch (RuntimeException ex) {
+                first = first == null ? ex : first;
             }
         }
         if (first != null) {

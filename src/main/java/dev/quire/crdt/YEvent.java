@@ -15,16 +15,14 @@ public class YEvent {
     YEvent(AbstractType target, Transaction transaction, Set<String> subs) {
         this.target = target;
         this.transaction = transaction;
-        java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>();
-        boolean list = false;
-        for (String s : subs) {
-            if (s == null) {
-                list = true;
-            } else {
-                keys.add(s);
-            }
+        boolean list = subs.contains(null);
+        if (subs.size() == (list ? 1 : 0)) {
+            this.keysChanged = Set.of(); // the common case of a text or list edit: no keys
+        } else {
+            java.util.LinkedHashSet<String> keys = new java.util.LinkedHashSet<>(subs);
+            keys.remove(null);
+            this.keysChanged = Collections.unmodifiableSet(keys);
         }
-        this.keysChanged = Collections.unmodifiableSet(keys);
         this.childListChanged = list;
     }
 

@@ -344,6 +344,9 @@ public final class YText extends AbstractType {
     private Map<String, Object> insertAttributes(Transaction transaction, Position currPos,
                                                  Map<String, Object> attributes) {
         Map<String, Object> negated = new LinkedHashMap<>();
+        if (attributes.isEmpty()) {
+            return negated;
+        }
         for (String key : Any.jsKeyOrder(attributes)) {
             Object val = attributes.get(key);
             Object currentVal = currPos.currentAttributes.get(key);

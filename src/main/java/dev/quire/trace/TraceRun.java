@@ -52,15 +52,17 @@ public record TraceRun(String trace, String kind, int ops, boolean match, double
         return Math.max(0, after - before);
     }
 
+    /** Collects until the used heap stops shrinking (one System.gc() is not always a full collection). */
     private static void settle() {
-        for (int i = 0; i < 3; i++) {
+        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 10; i++) {
             System.gc();
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            long now = mem.getHeapMemoryUsage().getUsed();
+            if (now >= used) {
                 return;
             }
+            used = now;
         }
     }
 
