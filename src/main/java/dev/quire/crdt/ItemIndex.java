@@ -15,6 +15,8 @@ final class ItemIndex {
 
     static final class Leaf {
         final Item[] items = new Item[LEAF_MAX];
+        /** Visible length of each item, kept here so that scans never touch the items (cache misses). */
+        final int[] vlen = new int[LEAF_MAX];
         int count;
         /** Position in {@link #leaves}. */
         int pos;
@@ -39,8 +41,10 @@ final class ItemIndex {
             if (leaf == null || leaf.count == LEAF_MAX / 2) {
                 leaf = ix.appendLeaf();
             }
+            int v = visibleLength(n);
+            leaf.vlen[leaf.count] = v;
             leaf.items[leaf.count++] = n;
-            leaf.visible += visibleLength(n);
+            leaf.visible += v;
             n.leaf = leaf;
         }
         ix.rebuildTree();
@@ -121,10 +125,13 @@ final class ItemIndex {
             }
         }
         System.arraycopy(leaf.items, at, leaf.items, at + 1, leaf.count - at);
+        System.arraycopy(leaf.vlen, at, leaf.vlen, at + 1, leaf.count - at);
+        int v = visibleLength(item);
         leaf.items[at] = item;
+        leaf.vlen[at] = v;
         leaf.count++;
         item.leaf = leaf;
-        addToLeaf(leaf, visibleLength(item));
+        addToLeaf(leaf, v);
     }
 
     private Leaf appendLeafAndRebuild() {
@@ -139,13 +146,14 @@ final class ItemIndex {
         int half = leaf.count / 2;
         int moved = leaf.count - half;
         System.arraycopy(leaf.items, half, right.items, 0, moved);
+        System.arraycopy(leaf.vlen, half, right.vlen, 0, moved);
         Arrays.fill(leaf.items, half, leaf.count, null);
         leaf.count = half;
         right.count = moved;
         int vis = 0;
         for (int i = 0; i < moved; i++) {
             right.items[i].leaf = right;
-            vis += visibleLength(right.items[i]);
+            vis += right.vlen[i];
         }
         right.visible = vis;
         leaf.visible -= vis;
@@ -166,10 +174,12 @@ final class ItemIndex {
     void remove(Item item) {
         Leaf leaf = item.leaf;
         int at = slot(leaf, item);
+        int v = leaf.vlen[at];
         System.arraycopy(leaf.items, at + 1, leaf.items, at, leaf.count - at - 1);
+        System.arraycopy(leaf.vlen, at + 1, leaf.vlen, at, leaf.count - at - 1);
         leaf.items[--leaf.count] = null;
         item.leaf = null;
-        addToLeaf(leaf, -visibleLength(item));
+        addToLeaf(leaf, -v);
         if (leaf.count == 0 && leafCount > 1) {
             System.arraycopy(leaves, leaf.pos + 1, leaves, leaf.pos, leafCount - leaf.pos - 1);
             leaves[--leafCount] = null;
@@ -182,7 +192,9 @@ final class ItemIndex {
 
     /** The visible length of {@code item} changed by {@code delta}. */
     void adjust(Item item, int delta) {
-        addToLeaf(item.leaf, delta);
+        Leaf leaf = item.leaf;
+        leaf.vlen[slot(leaf, item)] += delta;
+        addToLeaf(leaf, delta);
     }
 
     /** The visible index at which {@code item} starts (Yjs: the sum of visible lengths left of it). */
@@ -190,12 +202,12 @@ final class ItemIndex {
         Leaf leaf = item.leaf;
         int s = prefix(leaf.pos);
         Item[] items = leaf.items;
+        int[] vlen = leaf.vlen;
         for (int i = 0; i < leaf.count; i++) {
-            Item it = items[i];
-            if (it == item) {
+            if (items[i] == item) {
                 return s;
             }
-            s += visibleLength(it);
+            s += vlen[i];
         }
         throw new IllegalStateException("item " + item.id + " is not in its index leaf");
     }
@@ -218,13 +230,12 @@ final class ItemIndex {
         }
         Leaf leaf = leaves[pos];
         int s = k - rest;
-        Item[] items = leaf.items;
+        int[] vlen = leaf.vlen;
         for (int i = 0; i < leaf.count; i++) {
-            Item it = items[i];
-            int len = visibleLength(it);
+            int len = vlen[i];
             if (rest < len) {
                 foundStart = s;
-                return it;
+                return leaf.items[i];
             }
             rest -= len;
             s += len;

@@ -143,7 +143,7 @@ final class SearchMarkers {
     }
 
     /** Items a lookup may walk before it asks the position index instead. */
-    private static final int WALK_BUDGET = Integer.getInteger("quire.crdt.walkBudget", 64);
+    private static final int WALK_BUDGET = Integer.getInteger("quire.crdt.walkBudget", 16);
 
     /** Yjs's own walk (findMarker); null when it takes more than {@code budget} steps. */
     private Item walk(Item p, int pindex, int index, int budget) {
