@@ -19,6 +19,23 @@ final class StructStore {
     record PendingStructs(Map<Long, Integer> missing, byte[] update) {
     }
 
+    /** The last list looked up: nearly every lookup is for the same client (and this avoids boxing its id). */
+    private long lastClient = -1;
+    private StructList lastList;
+
+    /** The structs of {@code client}, or null. */
+    StructList list(long client) {
+        if (client == lastClient && lastList != null) {
+            return lastList;
+        }
+        StructList structs = clients.get(client);
+        if (structs != null) {
+            lastClient = client;
+            lastList = structs;
+        }
+        return structs;
+    }
+
     StateVector getStateVector() {
         StateVector sv = new StateVector();
         for (Map.Entry<Long, StructList> e : clients.entrySet()) {
@@ -28,12 +45,12 @@ final class StructStore {
     }
 
     int getState(long client) {
-        StructList structs = clients.get(client);
+        StructList structs = list(client);
         return structs == null ? 0 : structs.last().endClock();
     }
 
     void addStruct(AbstractStruct struct) {
-        StructList structs = clients.get(struct.id.client());
+        StructList structs = list(struct.id.client());
         if (structs == null) {
             structs = new StructList();
             clients.put(struct.id.client(), structs);
@@ -45,7 +62,7 @@ final class StructStore {
     }
 
     AbstractStruct find(ID id) {
-        StructList structs = clients.get(id.client());
+        StructList structs = list(id.client());
         if (structs == null) {
             throw new IllegalStateException("no structs of client " + id.client());
         }
@@ -69,13 +86,13 @@ final class StructStore {
 
     /** The struct starting at {@code id}, splitting an item if needed. */
     AbstractStruct getItemCleanStart(Transaction transaction, ID id) {
-        StructList structs = clients.get(id.client());
+        StructList structs = list(id.client());
         return structs.get(findIndexCleanStart(transaction, structs, id.clock()));
     }
 
     /** The struct ending at {@code id}, splitting an item if needed. */
     AbstractStruct getItemCleanEnd(Transaction transaction, ID id) {
-        StructList structs = clients.get(id.client());
+        StructList structs = list(id.client());
         int index = structs.findIndex(id.clock());
         AbstractStruct struct = structs.get(index);
         if (id.clock() != struct.id.clock() + struct.length - 1 && struct instanceof Item item) {
@@ -85,7 +102,7 @@ final class StructStore {
     }
 
     void replaceStruct(AbstractStruct struct, AbstractStruct newStruct) {
-        StructList structs = clients.get(struct.id.client());
+        StructList structs = list(struct.id.client());
         structs.set(structs.findIndex(struct.id.clock()), newStruct);
     }
 

@@ -27,13 +27,20 @@ public final class YText extends AbstractType {
         Item left;
         Item right;
         int index;
-        final Map<String, Object> currentAttributes;
+        /** Read-only and shared while empty (most text has no formatting); see {@link #mutableAttributes()}. */
+        Map<String, Object> currentAttributes = Map.of();
 
-        Position(Item left, Item right, int index, Map<String, Object> currentAttributes) {
+        Position(Item left, Item right, int index) {
             this.left = left;
             this.right = right;
             this.index = index;
-            this.currentAttributes = currentAttributes;
+        }
+
+        Map<String, Object> mutableAttributes() {
+            if (!(currentAttributes instanceof LinkedHashMap)) {
+                currentAttributes = new LinkedHashMap<>(currentAttributes);
+            }
+            return currentAttributes;
         }
 
         void forward() {
@@ -42,7 +49,7 @@ public final class YText extends AbstractType {
             }
             if (right.content instanceof ContentFormat f) {
                 if (!right.isDeleted()) {
-                    updateCurrentAttributes(currentAttributes, f);
+                    updateCurrentAttributes(mutableAttributes(), f);
                 }
             } else if (!right.isDeleted()) {
                 index += right.length;
@@ -111,7 +118,8 @@ public final class YText extends AbstractType {
             Position pos = findPosition(transaction, index, attributes == null);
             Map<String, Object> attrs;
             if (attributes == null) {
-                attrs = new LinkedHashMap<>(pos.currentAttributes);
+                // the formatting of the text before; insertText adds no keys then, so an empty one can be shared
+                attrs = pos.currentAttributes.isEmpty() ? Map.of() : new LinkedHashMap<>(pos.currentAttributes);
             } else {
                 attrs = new LinkedHashMap<>(attributes);
             }
@@ -237,7 +245,7 @@ public final class YText extends AbstractType {
     public void applyDelta(List<Map<String, Object>> delta) {
         requireIntegrated();
         doc.transact(transaction -> {
-            Position currPos = new Position(null, start, 0, new LinkedHashMap<>());
+            Position currPos = new Position(null, start, 0);
             for (Map<String, Object> op : delta) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> attrs = op.get("attributes") instanceof Map<?, ?> m
@@ -278,7 +286,7 @@ public final class YText extends AbstractType {
             Item r = pos.right;
             if (r.content instanceof ContentFormat f) {
                 if (!r.isDeleted()) {
-                    updateCurrentAttributes(pos.currentAttributes, f);
+                    updateCurrentAttributes(pos.mutableAttributes(), f);
                 }
             } else if (!r.isDeleted()) {
                 if (count < r.length) {
@@ -295,13 +303,12 @@ public final class YText extends AbstractType {
     }
 
     private Position findPosition(Transaction transaction, int index, boolean useSearchMarker) {
-        Map<String, Object> currentAttributes = new LinkedHashMap<>();
         SearchMarkers.Marker marker = useSearchMarker ? SearchMarkers.find(this, index) : null;
         if (marker != null) {
-            Position pos = new Position(marker.p.left, marker.p, marker.index, currentAttributes);
+            Position pos = new Position(marker.p.left, marker.p, marker.index);
             return findNextPosition(transaction, pos, index - marker.index);
         }
-        Position pos = new Position(null, start, 0, currentAttributes);
+        Position pos = new Position(null, start, 0);
         return findNextPosition(transaction, pos, index);
     }
 
@@ -343,10 +350,10 @@ public final class YText extends AbstractType {
     /** Inserts format marks so that {@code attributes} hold from here; returns what to restore afterwards. */
     private Map<String, Object> insertAttributes(Transaction transaction, Position currPos,
                                                  Map<String, Object> attributes) {
-        Map<String, Object> negated = new LinkedHashMap<>();
         if (attributes.isEmpty()) {
-            return negated;
+            return Map.of(); // nothing to negate; insertNegatedAttributes only reads an empty map
         }
+        Map<String, Object> negated = new LinkedHashMap<>();
         for (String key : Any.jsKeyOrder(attributes)) {
             Object val = attributes.get(key);
             Object currentVal = currPos.currentAttributes.get(key);
@@ -363,7 +370,7 @@ public final class YText extends AbstractType {
     private void insertText(Transaction transaction, Position currPos, Content content, Map<String, Object> attributes) {
         for (String key : currPos.currentAttributes.keySet()) {
             if (!attributes.containsKey(key)) {
-                attributes.put(key, null);
+                attributes.put(key, null); // attributes is a mutable copy whenever the position has attributes
             }
         }
         minimizeAttributeChanges(currPos, attributes);
@@ -405,7 +412,7 @@ public final class YText extends AbstractType {
                         }
                         r.delete(transaction);
                     } else {
-                        currPos.currentAttributes.put(f.key, f.value);
+                        currPos.mutableAttributes().put(f.key, f.value);
                     }
                 } else {
                     if (len < r.length) {
@@ -558,7 +565,8 @@ public final class YText extends AbstractType {
 
     private Position deleteText(Transaction transaction, Position currPos, int len) {
         int startLength = len;
-        Map<String, Object> startAttrs = new LinkedHashMap<>(currPos.currentAttributes);
+        Map<String, Object> startAttrs = currPos.currentAttributes.isEmpty() ? Map.of()
+                : new LinkedHashMap<>(currPos.currentAttributes);
         Item startItem = currPos.right;
         while (len > 0 && currPos.right != null) {
             Item r = currPos.right;
@@ -573,7 +581,7 @@ public final class YText extends AbstractType {
             currPos.forward();
         }
         if (startItem != null) {
-            cleanupFormattingGap(transaction, startItem, currPos.right, startAttrs, currPos.currentAttributes);
+            cleanupFormattingGap(transaction, startItem, currPos.right, startAttrs, currPos.mutableAttributes());
         }
         Item any = currPos.left != null ? currPos.left : currPos.right;
         AbstractType parent = (AbstractType) any.parent;
