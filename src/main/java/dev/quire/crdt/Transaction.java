@@ -77,9 +77,9 @@ public final class Transaction {
         if (!deleteSet.isEmpty()) {
             return true;
         }
-        for (Map.Entry<Long, Integer> e : afterState.raw().entrySet()) {
-            if (beforeState.get(e.getKey()) != e.getValue() || !beforeState.has(e.getKey())) {
-                return true;
+        for (int i = 0; i < afterState.size(); i++) {
+            if (beforeState.get(afterState.clientAt(i)) != afterState.clockAt(i)) {
+                return true; // a client absent before has clock 0 there, and every present client has a clock > 0
             }
         }
         return false;
@@ -198,10 +198,11 @@ public final class Transaction {
         }
         tryMergeDeleteSet(ds, store);
         // on every client that got new structs, try to merge them
-        for (Map.Entry<Long, Integer> e : afterState.raw().entrySet()) {
-            int beforeClock = beforeState(e.getKey());
-            if (beforeClock != e.getValue()) {
-                StructList structs = store.clients.get(e.getKey());
+        for (int i = 0; i < afterState.size(); i++) {
+            long client = afterState.clientAt(i);
+            int beforeClock = beforeState(client);
+            if (beforeClock != afterState.clockAt(i)) {
+                StructList structs = store.list(client);
                 int firstChangePos = Math.max(structs.findIndex(beforeClock), 1);
                 for (int k = structs.size() - 1; k >= firstChangePos; ) {
                     k -= 1 + tryToMergeWithLefts(structs, k);

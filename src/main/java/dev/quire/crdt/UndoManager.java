@@ -391,11 +391,12 @@ public final class UndoManager {
             clear(false, true); // a new change makes the undone steps unreachable
         }
         DeleteSet insertions = new DeleteSet();
-        for (Map.Entry<Long, Integer> e : transaction.afterState.raw().entrySet()) {
-            int startClock = transaction.beforeState(e.getKey());
-            int len = e.getValue() - startClock;
+        StateVector after = transaction.afterState;
+        for (int i = 0; i < after.size(); i++) {
+            int startClock = transaction.beforeState(after.clientAt(i));
+            int len = after.clockAt(i) - startClock;
             if (len > 0) {
-                insertions.add(e.getKey(), startClock, len);
+                insertions.add(after.clientAt(i), startClock, len);
             }
         }
         long now = nowMillis.getAsLong();

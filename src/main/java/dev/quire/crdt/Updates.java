@@ -51,9 +51,9 @@ public final class Updates {
     static void writeClientsStructs(UpdateEncoder encoder, StructStore store, StateVector targetSv) {
         // only write clients that have structs the target lacks
         Map<Long, Integer> sm = new HashMap<>();
-        for (Map.Entry<Long, Integer> e : targetSv.raw().entrySet()) {
-            if (store.getState(e.getKey()) > e.getValue()) {
-                sm.put(e.getKey(), e.getValue());
+        for (int i = 0; i < targetSv.size(); i++) {
+            if (store.getState(targetSv.clientAt(i)) > targetSv.clockAt(i)) {
+                sm.put(targetSv.clientAt(i), targetSv.clockAt(i));
             }
         }
         for (Long client : store.clients.keySet()) {

@@ -529,13 +529,15 @@ public final class YText extends AbstractType {
         Set<YText> needFullCleanup = new LinkedHashSet<>();
         Doc doc = transaction.doc;
         // check if another formatting item was inserted
-        for (Map.Entry<Long, Integer> e : transaction.afterState.raw().entrySet()) {
-            int clock = transaction.beforeState(e.getKey());
-            int afterClock = e.getValue();
+        StateVector after = transaction.afterState;
+        for (int i = 0; i < after.size(); i++) {
+            long client = after.clientAt(i);
+            int clock = transaction.beforeState(client);
+            int afterClock = after.clockAt(i);
             if (afterClock == clock) {
                 continue;
             }
-            StructStore.iterateStructs(transaction, doc.store.clients.get(e.getKey()), clock, afterClock, struct -> {
+            StructStore.iterateStructs(transaction, doc.store.list(client), clock, afterClock, struct -> {
                 if (struct instanceof Item item && !item.isDeleted() && item.content instanceof ContentFormat
                         && item.parent instanceof YText text) {
                     needFullCleanup.add(text);
