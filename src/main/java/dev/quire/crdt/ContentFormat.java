@@ -38,6 +38,7 @@ final class ContentFormat extends SingleValueContent {
         p.searchMarkers = null;
         if (p instanceof YText text) {
             text.hasFormatting = true;
+            text.mayHaveFormatMarks = true;
         }
     }
 

@@ -132,6 +132,9 @@ public final class Doc {
                 n.parent = t;
             }
             t.length = type.length;
+            if (t instanceof YText text) {
+                text.mayHaveFormatMarks = true; // the adopted content may hold format marks
+            }
             share.put(name, t);
             t.integrate(this, null);
             return t;

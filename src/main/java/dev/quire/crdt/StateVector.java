@@ -99,6 +99,17 @@ public final class StateVector {
         }
     }
 
+    /** Adds a client known to be absent (building from a store, whose clients are unique). */
+    void append(long client, int clock) {
+        if (size == clients.length || size + 1 >= INDEX_FROM) {
+            set(client, clock);
+            return;
+        }
+        clients[size] = client;
+        clocks[size] = clock;
+        size++;
+    }
+
     /** The i-th client, in the order clients were added. */
     long clientAt(int i) {
         return clients[i];

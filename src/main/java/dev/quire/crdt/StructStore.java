@@ -39,7 +39,7 @@ final class StructStore {
     StateVector getStateVector() {
         StateVector sv = new StateVector();
         for (Map.Entry<Long, StructList> e : clients.entrySet()) {
-            sv.set(e.getKey(), e.getValue().last().endClock());
+            sv.append(e.getKey(), e.getValue().last().endClock());
         }
         return sv;
     }

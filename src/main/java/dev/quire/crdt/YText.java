@@ -17,6 +17,12 @@ import java.util.Set;
  */
 public final class YText extends AbstractType {
     boolean hasFormatting;
+    /**
+     * Whether a format mark may be in the list. Unlike {@link #hasFormatting} (Yjs's flag, which content adopted
+     * from a root of unknown kind does not set), this is never wrong, so it can skip work that only format marks
+     * make necessary.
+     */
+    boolean mayHaveFormatMarks;
 
     public YText() {
         searchMarkers = new SearchMarkers();
@@ -582,7 +588,7 @@ public final class YText extends AbstractType {
             }
             currPos.forward();
         }
-        if (startItem != null) {
+        if (startItem != null && mayHaveFormatMarks) {
             cleanupFormattingGap(transaction, startItem, currPos.right, startAttrs, currPos.mutableAttributes());
         }
         Item any = currPos.left != null ? currPos.left : currPos.right;
