@@ -1,7 +1,7 @@
 package dev.quire.crdt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quire.crdt.encoding.Json;
 import java.util.ArrayList;
@@ -22,7 +22,9 @@ class YjsUndoInteropTest {
 
     @BeforeAll
     static void requireNode() {
-        assumeTrue(UndoScenario.yjsAvailable(), "node and src/test/js/node_modules/yjs are needed");
+        // the real Yjs is part of this test, not optional: fail loudly rather than skip
+        assertTrue(UndoScenario.yjsAvailable(),
+                "node and src/test/js/node_modules/yjs are needed: run npm ci --prefix src/test/js");
     }
 
     private static Map<String, Object> attrs(String key, Object value) {
