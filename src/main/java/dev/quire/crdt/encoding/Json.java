@@ -139,6 +139,29 @@ public final class Json {
         sb.append('"');
     }
 
+    /**
+     * The decimal with the fewest significant digits that reads back as {@code d}, the closest one if several
+     * qualify (ECMA-262 Number::toString). Java 17's Double.toString is not always the shortest (4.9E-324 for
+     * JavaScript's 5e-324), so it is computed here.
+     */
+    private static BigDecimal shortestDecimal(double d) {
+        BigDecimal exact = new BigDecimal(d);
+        for (int p = 1; p <= 17; p++) {
+            BigDecimal candidate = exact.round(new java.math.MathContext(p, java.math.RoundingMode.HALF_EVEN));
+            if (candidate.doubleValue() == d) {
+                return candidate.stripTrailingZeros();
+            }
+            // the nearest p-digit decimal may miss while a neighbour one unit away in the last digit reads back
+            BigDecimal unit = BigDecimal.ONE.scaleByPowerOfTen(candidate.precision() - candidate.scale() - p);
+            for (BigDecimal neighbour : new BigDecimal[] {candidate.subtract(unit), candidate.add(unit)}) {
+                if (neighbour.signum() > 0 && neighbour.doubleValue() == d) {
+                    return neighbour.stripTrailingZeros();
+                }
+            }
+        }
+        return exact.stripTrailingZeros();
+    }
+
     /** Number.prototype.toString for finite numbers (ECMA-262 Number::toString). */
     static String numberToString(Number n) {
         if (n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte) {
@@ -151,11 +174,11 @@ public final class Json {
         if (d == 0) {
             return "0";
         }
-        if (d == Math.rint(d) && Math.abs(d) < 1e21) {
-            return new BigDecimal(d).toBigInteger().toString();
+        if (d == Math.rint(d) && Math.abs(d) < 0x1p53) {
+            return Long.toString((long) d);
         }
         String sign = d < 0 ? "-" : "";
-        BigDecimal bd = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        BigDecimal bd = shortestDecimal(Math.abs(d));
         String digits = bd.unscaledValue().toString();
         int k = digits.length();
         int e = k - bd.scale(); // value = 0.digits * 10^e
