@@ -1,5 +1,9 @@
 package dev.quire.crdt;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+
 /**
  * A run of content inserted by one client: the unit of the YATA sequence CRDT (Yjs structs/Item.js).
  *
@@ -292,8 +296,8 @@ final class Item extends AbstractStruct {
         }
         StructStore store = transaction.doc.store;
         // conflictingItems is a subset of itemsBeforeOrigin; identity sets, as Yjs uses Set<Item>
-        java.util.Set<Item> conflictingItems = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        java.util.Set<Item> itemsBeforeOrigin = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Item> conflictingItems = Collections.newSetFromMap(new IdentityHashMap<>());
+        Set<Item> itemsBeforeOrigin = Collections.newSetFromMap(new IdentityHashMap<>());
         while (o != null && o != right) {
             itemsBeforeOrigin.add(o);
             conflictingItems.add(o);

@@ -2,7 +2,6 @@ package dev.quire.crdt;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -279,10 +278,5 @@ public final class Transaction {
         if (first != null) {
             throw first;
         }
-    }
-
-    /** Identity set helper for callers that compare items by identity. */
-    static <T> Set<T> identitySet() {
-        return java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     }
 }
