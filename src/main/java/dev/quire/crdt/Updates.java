@@ -24,7 +24,7 @@ public final class Updates {
         return encodeStateAsUpdate(doc, null);
     }
 
-    /** What the document has beyond {@code encodedStateVector} (null or empty: everything). */
+    /** What the document has beyond {@code encodedStateVector} (null: everything; an empty state vector is {@code [0]}). */
     public static byte[] encodeStateAsUpdate(Doc doc, byte[] encodedStateVector) {
         StateVector target = encodedStateVector == null ? new StateVector() : StateVector.decode(encodedStateVector);
         UpdateEncoder encoder = new UpdateEncoder(new Encoder(1024));

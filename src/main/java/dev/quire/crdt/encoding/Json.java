@@ -24,7 +24,10 @@ public final class Json {
         try {
             return normalize(MAPPER.readValue(text, Object.class));
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("malformed JSON: " + e.getOriginalMessage());
+            // never quote the text: it may be document content (or worse) and ends up in logs
+            var at = e.getLocation();
+            throw new IllegalArgumentException("malformed JSON" + (at == null ? ""
+                    : " at character " + at.getCharOffset()));
         }
     }
 

@@ -93,4 +93,12 @@ class JsonTest {
         assertEquals("{\"a\":[1,2.5,\"x\",null,true],\"b\":{}}", Json.stringify(parsed));
         assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\":"));
     }
+
+    @Test
+    void errorsNeverQuoteTheTextTheyReject() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Json.parse("{\"password\": hunter2}"));
+        assertEquals(false, e.getMessage().contains("hunter2"), e.getMessage());
+        assertEquals(false, e.getMessage().contains("password"), e.getMessage());
+    }
 }
