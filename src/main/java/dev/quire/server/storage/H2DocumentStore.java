@@ -1,0 +1,547 @@
+package dev.quire.server.storage;
+
+import dev.quire.crdt.Doc;
+import dev.quire.crdt.StateVector;
+import dev.quire.crdt.UpdateFormatException;
+import dev.quire.crdt.Updates;
+import dev.quire.server.storage.LiveDocuments.Live;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * {@link DocumentStore} in an embedded H2 database, the file {@code quire.mv.db} in the data directory (see {@link
+ * H2Database} for the connection and the durability settings, {@link Schema} for the tables).
+ *
+ * <p>Each document is kept live in memory too ({@link LiveDocuments}): an update is applied to it first, which both
+ * validates the update against the document's current state and tells which clocks it adds, and only then stored.
+ * Threads: operations on one document hold its lock from validation to commit; the database lock is taken inside
+ * it, never the other way round.
+ */
+public final class H2DocumentStore implements DocumentStore {
+
+    /**
+     * @param durability      what an acknowledged update survives
+     * @param cachedDocuments how many documents to keep in memory for validating updates (others are rebuilt from the
+     *                        database on use)
+     * @param clock           for document creation and rename times
+     */
+    public record Options(Durability durability, int cachedDocuments, Clock clock) {
+        public Options {
+            if (cachedDocuments < 1) {
+                throw new IllegalArgumentException("cachedDocuments must be at least 1: " + cachedDocuments);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(Durability.PROCESS_CRASH, 64, Clock.systemUTC());
+        }
+
+        public Options withDurability(Durability d) {
+            return new Options(d, cachedDocuments, clock);
+        }
+
+        public Options withCachedDocuments(int n) {
+            return new Options(durability, n, clock);
+        }
+
+        public Options withClock(Clock c) {
+            return new Options(durability, cachedDocuments, c);
+        }
+    }
+
+    /** Opens (creating if needed) the store in {@code dataDir}. */
+    public static H2DocumentStore open(Path dataDir) {
+        return open(dataDir, Options.defaults());
+    }
+
+    public static H2DocumentStore open(Path dataDir, Options options) {
+        return open("file:", "", dataDir, options);
+    }
+
+    /** For tests: {@code fileSystem} and {@code moreSettings} as {@link H2Database#open} takes them. */
+    static H2DocumentStore open(String fileSystem, String moreSettings, Path dataDir, Options options) {
+        LiveDocuments live = new LiveDocuments(options.cachedDocuments());
+        H2Database db = H2Database.open(fileSystem, moreSettings, dataDir, options.durability(), live::clear);
+        return new H2DocumentStore(db, live, options.clock());
+    }
+
+    private final H2Database db;
+    private final LiveDocuments live;
+    private final Clock clock;
+
+    private H2DocumentStore(H2Database db, LiveDocuments live, Clock clock) {
+        this.db = db;
+        this.live = live;
+        this.clock = clock;
+    }
+
+    // ---- documents ----
+
+    @Override
+    public DocumentInfo createDocument(String workspaceId, String ownerUserId, String title) {
+        requireId("workspace id", workspaceId);
+        requireId("owner user id", ownerUserId);
+        requireTitle(title);
+        Instant now = clock.instant();
+        DocumentInfo doc = new DocumentInfo(UUID.randomUUID().toString(), workspaceId, ownerUserId, title, now, now);
+        return db.transaction("creating a document in workspace " + workspaceId, true, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO documents (id, workspace_id, owner_user_id,"
+                    + " title, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, doc.id());
+                ps.setString(2, workspaceId);
+                ps.setString(3, ownerUserId);
+                ps.setString(4, title);
+                ps.setObject(5, utc(now));
+                ps.setObject(6, utc(now));
+                ps.executeUpdate();
+            }
+            return doc;
+        });
+    }
+
+    @Override
+    public Optional<DocumentInfo> document(String docId) {
+        requireId("document id", docId);
+        return db.transaction("reading document " + docId, false, c -> findDocument(c, docId));
+    }
+
+    @Override
+    public List<DocumentInfo> documents(String workspaceId) {
+        requireId("workspace id", workspaceId);
+        return db.transaction("listing the documents of workspace " + workspaceId, false, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + DOC_COLUMNS
+                    + " FROM documents WHERE workspace_id = ? ORDER BY created_at, id")) {
+                ps.setString(1, workspaceId);
+                List<DocumentInfo> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(documentInfo(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    @Override
+    public DocumentInfo renameDocument(String docId, String title) {
+        requireId("document id", docId);
+        requireTitle(title);
+        Instant now = clock.instant();
+        return db.transaction("renaming document " + docId, true, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE documents SET title = ?, updated_at = ? WHERE id = ?")) {
+                ps.setString(1, title);
+                ps.setObject(2, utc(now));
+                ps.setString(3, docId);
+                if (ps.executeUpdate() == 0) {
+                    throw new NoSuchDocumentException(docId);
+                }
+            }
+            return findDocument(c, docId).orElseThrow();
+        });
+    }
+
+    @Override
+    public boolean deleteDocument(String docId) {
+        requireId("document id", docId);
+        ReentrantLock lock = live.lockFor(docId);
+        lock.lock();
+        try {
+            boolean deleted = db.transaction("deleting document " + docId, true, c -> {
+                try (PreparedStatement ps = c.prepareStatement("DELETE FROM documents WHERE id = ?")) {
+                    ps.setString(1, docId);
+                    return ps.executeUpdate() > 0;
+                }
+            });
+            live.evict(docId);
+            return deleted;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---- content ----
+
+    @Override
+    public Appended appendUpdate(String docId, byte[] update, String userId, String connectionId,
+                                 Instant serverTime) {
+        requireId("document id", docId);
+        requireId("user id", userId);
+        requireId("connection id", connectionId);
+        if (update == null || serverTime == null) {
+            throw new NullPointerException("update and serverTime are required");
+        }
+        ReentrantLock lock = live.lockFor(docId);
+        lock.lock();
+        try {
+            Live current = live(docId);
+            StateVector before = current.doc.stateVector();
+            boolean pendingBefore = current.doc.hasPending();
+            boolean[] changed = {false};
+            Runnable stopListening = current.doc.onUpdate((u, origin, t) -> changed[0] = true);
+            try {
+                Updates.applyUpdate(current.doc, update);
+            } catch (UpdateFormatException e) {
+                throw new InvalidUpdateException(docId, update.length, e); // the document is unchanged
+            } catch (RuntimeException | Error e) {
+                live.evict(docId); // the document core failed half-way: rebuild it from what is stored
+                if (e instanceof RuntimeException re) {
+                    throw new InvalidUpdateException(docId, update.length, re);
+                }
+                throw e;
+            } finally {
+                stopListening.run();
+            }
+            StateVector after = current.doc.stateVector();
+            if (!changed[0] && !pendingBefore && !current.doc.hasPending()) {
+                return new Appended(0, after); // nothing new: everything in it is stored already
+            }
+            List<ClockRange> added = added(before, after);
+            long seq = current.lastSeq + 1;
+            try {
+                db.transaction("storing an update of " + update.length + " bytes for document " + docId, true, c -> {
+                    insertUpdate(c, docId, seq, update, userId, connectionId, serverTime, added);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                live.evict(docId); // the live document is ahead of the database now
+                throw e;
+            }
+            current.lastSeq = seq;
+            return new Appended(seq, after);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void insertUpdate(Connection c, String docId, long seq, byte[] update, String userId,
+                                     String connectionId, Instant serverTime, List<ClockRange> added)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE documents SET last_seq = ?, updated_at = ? WHERE id = ? AND last_seq = ?")) {
+            ps.setLong(1, seq);
+            ps.setObject(2, utc(serverTime));
+            ps.setString(3, docId);
+            ps.setLong(4, seq - 1);
+            if (ps.executeUpdate() != 1) {
+                // deleted meanwhile (deleteDocument holds the same lock, so this is a bug if it ever happens)
+                throw new NoSuchDocumentException(docId);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO updates (doc_id, seq, user_id, connection_id,"
+                + " server_time, byte_length, body) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, docId);
+            ps.setLong(2, seq);
+            ps.setString(3, userId);
+            ps.setString(4, connectionId);
+            ps.setObject(5, utc(serverTime));
+            ps.setInt(6, update.length);
+            ps.setBytes(7, update);
+            ps.executeUpdate();
+        }
+        if (!added.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO update_clocks (doc_id, seq, client_id,"
+                    + " clock_start, clock_end) VALUES (?, ?, ?, ?, ?)")) {
+                for (ClockRange r : added) {
+                    ps.setString(1, docId);
+                    ps.setLong(2, seq);
+                    ps.setLong(3, r.clientId());
+                    ps.setInt(4, r.start());
+                    ps.setInt(5, r.end());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /** The clocks that became part of the document: the growth of its state vector, by client id. */
+    private static List<ClockRange> added(StateVector before, StateVector after) {
+        List<ClockRange> out = new ArrayList<>();
+        for (Map.Entry<Long, Integer> e : after.asMap().entrySet()) {
+            int from = before.get(e.getKey());
+            if (e.getValue() > from) {
+                out.add(new ClockRange(e.getKey(), from, e.getValue()));
+            }
+        }
+        out.sort((a, b) -> Long.compare(a.clientId(), b.clientId()));
+        return out;
+    }
+
+    @Override
+    public byte[] loadState(String docId) {
+        requireId("document id", docId);
+        ReentrantLock lock = live.lockFor(docId);
+        lock.lock();
+        try {
+            return Updates.encodeStateAsUpdate(live(docId).doc);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The live document, rebuilt from snapshot + log on a cache miss. The caller holds the document's lock. */
+    private Live live(String docId) {
+        return live.get(docId, () -> db.transaction("loading document " + docId, false, c -> rebuild(c, docId)));
+    }
+
+    private static Live rebuild(Connection c, String docId) throws SQLException {
+        // The server never edits a document itself, so this Doc's own client id is never written with.
+        Doc doc = new Doc();
+        long snapshotSeq;
+        long lastSeq;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT snapshot, snapshot_seq, last_seq FROM documents WHERE id = ?")) {
+            ps.setString(1, docId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NoSuchDocumentException(docId);
+                }
+                byte[] snapshot = rs.getBytes(1);
+                snapshotSeq = rs.getLong(2);
+                lastSeq = rs.getLong(3);
+                if (snapshot != null) {
+                    applyStored(doc, docId, "its snapshot (up to seq " + snapshotSeq + ")", snapshot);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT seq, body FROM updates WHERE doc_id = ? AND seq > ? ORDER BY seq")) {
+            ps.setString(1, docId);
+            ps.setLong(2, snapshotSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    applyStored(doc, docId, "update seq " + rs.getLong(1), rs.getBytes(2));
+                }
+            }
+        }
+        return new Live(doc, lastSeq);
+    }
+
+    private static void applyStored(Doc doc, String docId, String what, byte[] update) {
+        try {
+            if (update == null) {
+                throw new IllegalStateException("its bytes are missing");
+            }
+            Updates.applyUpdate(doc, update);
+        } catch (RuntimeException e) {
+            throw new StorageException(StorageException.Reason.CORRUPT, "document " + docId + " cannot be loaded: " + what
+                    + " does not apply (" + e.getMessage() + "); restore the data directory from a backup", e);
+        }
+    }
+
+    // ---- history and attribution ----
+
+    @Override
+    public List<HistoryEntry> history(String docId, long afterSeq, int limit) {
+        requireId("document id", docId);
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative: " + limit);
+        }
+        return db.transaction("reading the history of document " + docId, false, c -> {
+            requireDocument(c, docId);
+            return entries(c, docId, afterSeq, limit);
+        });
+    }
+
+    private static List<HistoryEntry> entries(Connection c, String docId, long afterSeq, int limit)
+            throws SQLException {
+        record Row(long seq, String user, String connection, Instant time, int length, boolean inSnapshot) {
+        }
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, user_id, connection_id, server_time, byte_length,"
+                + " body IS NULL FROM updates WHERE doc_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+            ps.setString(1, docId);
+            ps.setLong(2, afterSeq);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3),
+                            rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getInt(5), rs.getBoolean(6)));
+                }
+            }
+        }
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, List<ClockRange>> ranges = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT seq, client_id, clock_start, clock_end"
+                + " FROM update_clocks WHERE doc_id = ? AND seq BETWEEN ? AND ? ORDER BY seq, client_id")) {
+            ps.setString(1, docId);
+            ps.setLong(2, rows.get(0).seq());
+            ps.setLong(3, rows.get(rows.size() - 1).seq());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ranges.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                            .add(new ClockRange(rs.getLong(2), rs.getInt(3), rs.getInt(4)));
+                }
+            }
+        }
+        List<HistoryEntry> out = new ArrayList<>(rows.size());
+        for (Row r : rows) {
+            out.add(new HistoryEntry(r.seq(), r.user(), r.connection(), r.time(), r.length(),
+                    ranges.getOrDefault(r.seq(), List.of()), r.inSnapshot()));
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<HistoryEntry> writerOf(String docId, long clientId, int clock) {
+        requireId("document id", docId);
+        return db.transaction("looking up who wrote " + clientId + ":" + clock + " in document " + docId, false, c -> {
+            requireDocument(c, docId);
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, clock_end FROM update_clocks"
+                    + " WHERE doc_id = ? AND client_id = ? AND clock_start <= ? ORDER BY clock_start DESC LIMIT 1")) {
+                ps.setString(1, docId);
+                ps.setLong(2, clientId);
+                ps.setInt(3, clock);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next() || clock >= rs.getInt(2)) {
+                        return Optional.empty();
+                    }
+                    List<HistoryEntry> entry = entries(c, docId, rs.getLong(1) - 1, 1);
+                    return entry.stream().findFirst();
+                }
+            }
+        });
+    }
+
+    // ---- compaction ----
+
+    @Override
+    public Compaction compact(String docId) {
+        requireId("document id", docId);
+        ReentrantLock lock = live.lockFor(docId);
+        lock.lock();
+        try {
+            Live current = live(docId);
+            byte[] snapshot = Updates.encodeStateAsUpdate(current.doc); // includes content still waiting (pending)
+            return db.transaction("compacting document " + docId, true, c -> {
+                LogStats stats = stats(c, docId);
+                if (stats.logUpdates() == 0) {
+                    return new Compaction(0, 0, stats.snapshotBytes());
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE documents SET snapshot = ?, snapshot_seq = last_seq WHERE id = ?")) {
+                    ps.setBytes(1, snapshot);
+                    ps.setString(2, docId);
+                    ps.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement(
+                        "UPDATE updates SET body = NULL WHERE doc_id = ? AND seq > ?")) {
+                    ps.setString(1, docId);
+                    ps.setLong(2, stats.snapshotSeq());
+                    ps.executeUpdate();
+                }
+                return new Compaction((int) stats.logUpdates(), stats.logBytes(), snapshot.length);
+            });
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public LogStats logStats(String docId) {
+        requireId("document id", docId);
+        return db.transaction("reading the log size of document " + docId, false, c -> stats(c, docId));
+    }
+
+    private static LogStats stats(Connection c, String docId) throws SQLException {
+        long lastSeq;
+        long snapshotSeq;
+        long snapshotBytes;
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_seq, snapshot_seq,"
+                + " COALESCE(OCTET_LENGTH(snapshot), 0) FROM documents WHERE id = ?")) {
+            ps.setString(1, docId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NoSuchDocumentException(docId);
+                }
+                lastSeq = rs.getLong(1);
+                snapshotSeq = rs.getLong(2);
+                snapshotBytes = rs.getLong(3);
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(byte_length), 0)"
+                + " FROM updates WHERE doc_id = ? AND seq > ?")) {
+            ps.setString(1, docId);
+            ps.setLong(2, snapshotSeq);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new LogStats(lastSeq, snapshotSeq, snapshotBytes, rs.getLong(1), rs.getLong(2));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        live.clear();
+        db.close();
+    }
+
+    // ---- rows ----
+
+    private static final String DOC_COLUMNS = "id, workspace_id, owner_user_id, title, created_at, updated_at";
+
+    private static Optional<DocumentInfo> findDocument(Connection c, String docId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + DOC_COLUMNS + " FROM documents WHERE id = ?")) {
+            ps.setString(1, docId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(documentInfo(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    private static void requireDocument(Connection c, String docId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM documents WHERE id = ?")) {
+            ps.setString(1, docId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new NoSuchDocumentException(docId);
+                }
+            }
+        }
+    }
+
+    private static DocumentInfo documentInfo(ResultSet rs) throws SQLException {
+        return new DocumentInfo(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getObject(5, OffsetDateTime.class).toInstant(), rs.getObject(6, OffsetDateTime.class).toInstant());
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
+    }
+
+    private static void requireId(String what, String id) {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException(what + " is required");
+        }
+        if (id.length() > Schema.MAX_ID_LENGTH) {
+            throw new IllegalArgumentException(what + " is longer than " + Schema.MAX_ID_LENGTH + " characters");
+        }
+    }
+
+    private static void requireTitle(String title) {
+        if (title == null) {
+            throw new IllegalArgumentException("a title is required (it may be empty)");
+        }
+        if (title.length() > Schema.MAX_TITLE_LENGTH) {
+            throw new IllegalArgumentException("a title is at most " + Schema.MAX_TITLE_LENGTH + " characters");
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.quire.server.storage;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * The H2 schema as an ordered list of migrations, recorded in {@code schema_version}. A plain list instead of Flyway:
+ * three tables do not need a migration framework, and the day the server moves to a networked database it will
+ * bring its own migrations anyway.
+ *
+ * <p>H2 commits before every DDL statement, so a migration is not atomic: each statement is written to be
+ * re-runnable ({@code IF NOT EXISTS}), and a migration interrupted by a crash is simply run again on the next start.
+ * Never edit a migration that has shipped; add a new one.
+ */
+final class Schema {
+    private Schema() {
+    }
+
+    record Migration(int version, String description, List<String> statements) {
+    }
+
+    /** Ids are opaque strings (users, workspaces and connections are stored elsewhere, or later). */
+    static final int MAX_ID_LENGTH = 200;
+    static final int MAX_TITLE_LENGTH = 1000;
+
+    static final List<Migration> MIGRATIONS = List.of(
+            new Migration(1, "documents, update log with attribution", List.of(
+                    """
+                    CREATE TABLE IF NOT EXISTS documents (
+                      id            VARCHAR(200) PRIMARY KEY,
+                      workspace_id  VARCHAR(200) NOT NULL,
+                      owner_user_id VARCHAR(200) NOT NULL,
+                      title         VARCHAR(1000) NOT NULL,
+                      created_at    TIMESTAMP(9) WITH TIME ZONE NOT NULL,
+                      updated_at    TIMESTAMP(9) WITH TIME ZONE NOT NULL,
+                      -- one Yjs update holding every logged update up to snapshot_seq (NULL: no snapshot yet)
+                      snapshot      BLOB,
+                      snapshot_seq  BIGINT NOT NULL DEFAULT 0,
+                      -- seq of the last stored update; the next one gets last_seq + 1
+                      last_seq      BIGINT NOT NULL DEFAULT 0
+                    )""",
+                    "CREATE INDEX IF NOT EXISTS documents_by_workspace ON documents (workspace_id, created_at)",
+                    """
+                    CREATE TABLE IF NOT EXISTS updates (
+                      doc_id        VARCHAR(200) NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                      seq           BIGINT NOT NULL,
+                      user_id       VARCHAR(200) NOT NULL,
+                      connection_id VARCHAR(200) NOT NULL,
+                      server_time   TIMESTAMP(9) WITH TIME ZONE NOT NULL,
+                      byte_length   INTEGER NOT NULL,
+                      -- the update as received; NULL once compact() has folded it into the snapshot
+                      body          VARBINARY,
+                      PRIMARY KEY (doc_id, seq)
+                    )""",
+                    """
+                    CREATE TABLE IF NOT EXISTS update_clocks (
+                      doc_id      VARCHAR(200) NOT NULL,
+                      seq         BIGINT NOT NULL,
+                      client_id   BIGINT NOT NULL,
+                      clock_start INTEGER NOT NULL,
+                      clock_end   INTEGER NOT NULL,
+                      PRIMARY KEY (doc_id, client_id, clock_start),
+                      FOREIGN KEY (doc_id, seq) REFERENCES updates (doc_id, seq) ON DELETE CASCADE
+                    )""",
+                    "CREATE INDEX IF NOT EXISTS update_clocks_by_seq ON update_clocks (doc_id, seq)"))
+    );
+
+    static int latestVersion() {
+        return MIGRATIONS.get(MIGRATIONS.size() - 1).version();
+    }
+
+    /** Brings the schema up to date; refuses a database written by a newer Quire. */
+    static void migrate(Connection connection, String where) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS schema_version (
+                      version     INTEGER PRIMARY KEY,
+                      description VARCHAR(200) NOT NULL,
+                      applied_at  TIMESTAMP(9) WITH TIME ZONE NOT NULL
+                    )""");
+        }
+        int current = currentVersion(connection);
+        if (current > latestVersion()) {
+            throw new StorageException(StorageException.Reason.CORRUPT, "the database in " + where
+                    + " has schema version " + current + ", but this Quire only knows versions up to "
+                    + latestVersion() + "; run a newer Quire, or restore a backup");
+        }
+        for (Migration m : MIGRATIONS) {
+            if (m.version() <= current) {
+                continue;
+            }
+            try (Statement st = connection.createStatement()) {
+                for (String sql : m.statements()) {
+                    st.execute(sql);
+                }
+            }
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
+                ps.setInt(1, m.version());
+                ps.setString(2, m.description());
+                ps.setObject(3, OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
+                ps.executeUpdate();
+            }
+            connection.commit();
+        }
+    }
+
+    static int currentVersion(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}

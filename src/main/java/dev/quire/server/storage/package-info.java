@@ -1,0 +1,17 @@
+/**
+ * Storage of the reference server: documents, their update logs and who wrote what, behind {@link
+ * dev.quire.server.storage.DocumentStore} so that a networked database can replace the embedded one later.
+ *
+ * <p>{@link dev.quire.server.storage.H2DocumentStore} keeps everything in one embedded H2 file under the server's
+ * data directory. A document is a snapshot (one Yjs update) plus the updates stored after it; each stored update
+ * keeps its user id, connection id, server time and the clock ranges it added, and {@code compact} folds the log
+ * into the snapshot while keeping those attribution rows.
+ *
+ * <p>An update is acknowledged only after {@code appendUpdate} returns, and it returns only after the commit has
+ * been written out, so a {@code kill -9} of the server never loses an acknowledged update (see {@link
+ * dev.quire.server.storage.Durability}). Every update is applied to the document's current state before it is
+ * stored, so nothing that the document core cannot read is ever stored.
+ *
+ * <p>Users and workspaces are not stored here yet; their ids are opaque strings.
+ */
+package dev.quire.server.storage;
