@@ -16,7 +16,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,14 +31,7 @@ class ConvergenceTest {
 
     @BeforeAll
     static void startPeer() {
-        peer = YjsPeer.start();
-    }
-
-    @AfterAll
-    static void stopPeer() {
-        if (peer != null) {
-            peer.close();
-        }
+        peer = YjsPeer.shared();
     }
 
     @ParameterizedTest(name = "seed {0}")

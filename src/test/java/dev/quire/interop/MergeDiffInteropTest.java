@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,14 +32,7 @@ class MergeDiffInteropTest {
 
     @BeforeAll
     static void startPeer() {
-        peer = YjsPeer.start();
-    }
-
-    @AfterAll
-    static void stopPeer() {
-        if (peer != null) {
-            peer.close();
-        }
+        peer = YjsPeer.shared();
     }
 
     /** Named inputs: updates to merge, and state vectors to diff the merge result (and each update) against. */

@@ -67,6 +67,21 @@ final class YjsPeer implements AutoCloseable {
         });
     }
 
+    private static YjsPeer shared;
+
+    /**
+     * One peer for the whole test run (its docs are named, and `new` replaces a doc of the same name), closed when
+     * the JVM exits: starting node once instead of once per test class.
+     */
+    static synchronized YjsPeer shared() {
+        if (shared == null) {
+            shared = start();
+            YjsPeer peer = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(peer::close, "yjs-peer-close"));
+        }
+        return shared;
+    }
+
     /** Starts the Node peer; fails with the command to run when node or the yjs package is missing. */
     static YjsPeer start() {
         requireYjsInstalled();
