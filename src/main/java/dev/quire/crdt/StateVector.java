@@ -55,14 +55,18 @@ public final class StateVector {
 
     private void reindex() {
         index = new int[Integer.highestOneBit(size * 4 - 1) << 1];
-        int mask = index.length - 1;
         for (int i = 0; i < size; i++) {
-            int h = hash(clients[i]) & mask;
-            while (index[h] != 0) {
-                h = (h + 1) & mask;
-            }
-            index[h] = i + 1;
+            addToIndex(i);
         }
+    }
+
+    private void addToIndex(int position) {
+        int mask = index.length - 1;
+        int h = hash(clients[position]) & mask;
+        while (index[h] != 0) {
+            h = (h + 1) & mask;
+        }
+        index[h] = position + 1;
     }
 
     public int get(long client) {
@@ -90,12 +94,7 @@ public final class StateVector {
         if (size >= INDEX_FROM && (index == null || size * 2 > index.length)) {
             reindex();
         } else if (index != null) {
-            int mask = index.length - 1;
-            int h = hash(client) & mask;
-            while (index[h] != 0) {
-                h = (h + 1) & mask;
-            }
-            index[h] = size;
+            addToIndex(size - 1);
         }
     }
 
