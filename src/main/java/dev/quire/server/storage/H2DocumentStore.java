@@ -83,7 +83,7 @@ public final class H2DocumentStore implements DocumentStore {
     private final LiveDocuments live;
     private final Clock clock;
 
-    private H2DocumentStore(H2Database db, LiveDocuments live, Clock clock) {
+    H2DocumentStore(H2Database db, LiveDocuments live, Clock clock) {
         this.db = db;
         this.live = live;
         this.clock = clock;

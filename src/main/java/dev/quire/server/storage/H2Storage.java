@@ -1,0 +1,36 @@
+package dev.quire.server.storage;
+
+import java.nio.file.Path;
+
+/**
+ * The server's embedded H2 database, {@code quire.mv.db} under the data directory, and the stores kept in it. One
+ * file and one connection for everything, so a document, its access rules and the refresh tokens of its users are
+ * backed up, restored and migrated together.
+ */
+public final class H2Storage implements AutoCloseable {
+
+    /** Opens (creating and migrating if needed) the database in {@code dataDir}. */
+    public static H2Storage open(Path dataDir, H2DocumentStore.Options options) {
+        LiveDocuments live = new LiveDocuments(options.cachedDocuments());
+        H2Database db = H2Database.open("file:", "", dataDir, options.durability(), live::clear);
+        return new H2Storage(db, new H2DocumentStore(db, live, options.clock()));
+    }
+
+    private final H2Database db;
+    private final H2DocumentStore documents;
+
+    private H2Storage(H2Database db, H2DocumentStore documents) {
+        this.db = db;
+        this.documents = documents;
+    }
+
+    public DocumentStore documents() {
+        return documents;
+    }
+
+    @Override
+    public void close() {
+        documents.close();
+        db.close();
+    }
+}
