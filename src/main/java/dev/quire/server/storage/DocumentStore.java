@@ -15,6 +15,9 @@ import java.util.Optional;
  */
 public interface DocumentStore extends AutoCloseable {
 
+    /** The longest title a document may have, in UTF-16 chars (the column is VARCHAR(1000)). */
+    int MAX_TITLE_LENGTH = 1000;
+
     // ---- documents ----
 
     /** Creates an empty document with a new random id. */

@@ -574,7 +574,7 @@ public final class H2DocumentStore implements DocumentStore {
 
     // ---- rows ----
 
-    private static final String DOC_COLUMNS = "id, workspace_id, owner_user_id, title, created_at, updated_at";
+    static final String DOC_COLUMNS = "id, workspace_id, owner_user_id, title, created_at, updated_at";
 
     private static Optional<DocumentInfo> findDocument(Connection c, String docId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + DOC_COLUMNS + " FROM documents WHERE id = ?")) {
@@ -585,7 +585,7 @@ public final class H2DocumentStore implements DocumentStore {
         }
     }
 
-    private static void requireDocument(Connection c, String docId) throws SQLException {
+    static void requireDocument(Connection c, String docId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM documents WHERE id = ?")) {
             ps.setString(1, docId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -596,16 +596,17 @@ public final class H2DocumentStore implements DocumentStore {
         }
     }
 
-    private static DocumentInfo documentInfo(ResultSet rs) throws SQLException {
+    /** Reads the {@link #DOC_COLUMNS}, which must be the first columns of the row. */
+    static DocumentInfo documentInfo(ResultSet rs) throws SQLException {
         return new DocumentInfo(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 rs.getObject(5, OffsetDateTime.class).toInstant(), rs.getObject(6, OffsetDateTime.class).toInstant());
     }
 
-    private static OffsetDateTime utc(Instant t) {
+    static OffsetDateTime utc(Instant t) {
         return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
     }
 
-    private static void requireId(String what, String id) {
+    static void requireId(String what, String id) {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException(what + " is required");
         }

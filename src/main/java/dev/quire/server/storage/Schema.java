@@ -28,8 +28,8 @@ final class Schema {
 
     /** Ids are opaque strings (users, workspaces and connections are stored elsewhere, or later). */
     static final int MAX_ID_LENGTH = 200;
-    static final int MAX_TITLE_LENGTH = 1000;
-    static final int MAX_WORKSPACE_NAME_LENGTH = 200;
+    static final int MAX_TITLE_LENGTH = DocumentStore.MAX_TITLE_LENGTH;
+    static final int MAX_WORKSPACE_NAME_LENGTH = WorkspaceStore.MAX_NAME_LENGTH;
 
     static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "documents, update log with attribution", List.of(
