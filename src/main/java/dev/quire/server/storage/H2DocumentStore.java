@@ -31,6 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * validates the update against the document's current state and tells which clocks it adds, and only then stored.
  * Threads: operations on one document hold its lock from validation to commit; the database lock is taken inside
  * it, never the other way round.
+ *
+ * <p>Client id bindings (which user each Yjs client id belongs to, per document) are checked against the live
+ * document's copy of them before an update is applied, and new ones are stored in the update's own transaction.
  */
 public final class H2DocumentStore implements DocumentStore {
 

@@ -26,7 +26,7 @@ final class Schema {
     record Migration(int version, String description, List<String> statements) {
     }
 
-    /** Ids are opaque strings (users, workspaces and connections are stored elsewhere, or later). */
+    /** Ids are opaque strings (users and connections are not stored here; workspace ids need no row, see 2). */
     static final int MAX_ID_LENGTH = 200;
     static final int MAX_TITLE_LENGTH = DocumentStore.MAX_TITLE_LENGTH;
     static final int MAX_WORKSPACE_NAME_LENGTH = WorkspaceStore.MAX_NAME_LENGTH;
