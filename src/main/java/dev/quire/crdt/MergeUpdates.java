@@ -3,7 +3,9 @@ package dev.quire.crdt;
 import dev.quire.crdt.encoding.Decoder;
 import dev.quire.crdt.encoding.Encoder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Merging and diffing updates without a document (Yjs utils/updates.js). */
 final class MergeUpdates {
@@ -233,6 +235,18 @@ final class MergeUpdates {
         UpdateEncoder out = writer.finish();
         DeleteSet.read(decoder).write(out);
         return out.toByteArray();
+    }
+
+    static Updates.UpdateMeta meta(byte[] update) {
+        StructReader reader = new StructReader(new UpdateDecoder(new Decoder(update)), false);
+        Map<Long, Integer> from = new HashMap<>();
+        Map<Long, Integer> to = new HashMap<>();
+        for (AbstractStruct curr = reader.curr; curr != null; curr = reader.next()) {
+            // min/max rather than first/last: an update that names a client twice must not hide clocks it carries
+            from.merge(curr.id.client(), curr.id.clock(), Math::min);
+            to.merge(curr.id.client(), curr.id.clock() + curr.length, Math::max);
+        }
+        return new Updates.UpdateMeta(from, to);
     }
 
     static byte[] stateVectorFromUpdate(byte[] update) {

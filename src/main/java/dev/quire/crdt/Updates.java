@@ -333,6 +333,29 @@ public final class Updates {
         }
     }
 
+    /**
+     * Which clocks an update carries, per client id: {@code from} is the clock of its first struct, {@code to} the end
+     * of its last (Yjs parseUpdateMeta; like Yjs, skipped ranges inside are counted in). A server uses it to see whose
+     * content an update brings without applying it.
+     *
+     * @throws UpdateFormatException if the update is malformed
+     */
+    public static UpdateMeta parseUpdateMeta(byte[] update) {
+        try {
+            return MergeUpdates.meta(update);
+        } catch (DecodingException e) {
+            throw new UpdateFormatException("malformed update: " + e.getMessage(), e.offset(), e);
+        }
+    }
+
+    /** The result of {@link #parseUpdateMeta}: for each client id, the clocks {@code [from, to)} an update spans. */
+    public record UpdateMeta(Map<Long, Integer> from, Map<Long, Integer> to) {
+        public UpdateMeta {
+            from = Map.copyOf(from);
+            to = Map.copyOf(to);
+        }
+    }
+
     /** The state vector a document would have after applying only this update. */
     public static byte[] encodeStateVectorFromUpdate(byte[] update) {
         try {

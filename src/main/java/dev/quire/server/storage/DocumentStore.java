@@ -15,6 +15,9 @@ import java.util.Optional;
  */
 public interface DocumentStore extends AutoCloseable {
 
+    /** The longest title a document may have, in UTF-16 chars (the column is VARCHAR(1000)). */
+    int MAX_TITLE_LENGTH = 1000;
+
     // ---- documents ----
 
     /** Creates an empty document with a new random id. */
@@ -43,7 +46,12 @@ public interface DocumentStore extends AutoCloseable {
      *
      * @param connectionId the server's id for the connection the update arrived on
      * @param serverTime   when the server received it
+     * <p>Each Yjs client id is bound, per document, to the first user whose update brings content under it; an update
+     * from another user that brings new content under a bound client id is refused (content the document already has
+     * and deletions are not checked, see {@link ClientIdTakenException}).
+     *
      * @throws InvalidUpdateException if the update is malformed or cannot be applied (nothing stored)
+     * @throws ClientIdTakenException if it brings new content under another user's client id (nothing stored)
      */
     Appended appendUpdate(String docId, byte[] update, String userId, String connectionId, Instant serverTime);
 

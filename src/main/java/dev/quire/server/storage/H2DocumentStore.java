@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * validates the update against the document's current state and tells which clocks it adds, and only then stored.
  * Threads: operations on one document hold its lock from validation to commit; the database lock is taken inside
  * it, never the other way round.
+ *
+ * <p>Client id bindings (which user each Yjs client id belongs to, per document) are checked against the live
+ * document's copy of them before an update is applied, and new ones are stored in the update's own transaction.
  */
 public final class H2DocumentStore implements DocumentStore {
 
@@ -192,6 +196,8 @@ public final class H2DocumentStore implements DocumentStore {
             Live current = live(docId);
             StateVector before = current.doc.stateVector();
             boolean pendingBefore = current.doc.hasPending();
+            // Checked before applying, so a refused update leaves the live document as it was.
+            List<Long> newClients = unboundClients(docId, current, update, before, pendingBefore, userId);
             boolean[] changed = {false};
             Runnable stopListening = current.doc.onUpdate((u, origin, t) -> changed[0] = true);
             try {
@@ -216,6 +222,7 @@ public final class H2DocumentStore implements DocumentStore {
             try {
                 db.transaction("storing an update of " + update.length + " bytes for document " + docId, true, c -> {
                     insertUpdate(c, docId, seq, update, userId, connectionId, serverTime, added);
+                    bindClients(c, docId, newClients, userId);
                     return null;
                 });
             } catch (RuntimeException e) {
@@ -223,6 +230,9 @@ public final class H2DocumentStore implements DocumentStore {
                 throw e;
             }
             current.lastSeq = seq;
+            for (long client : newClients) {
+                current.clientOwners.put(client, userId);
+            }
             return new Appended(seq, after);
         } finally {
             lock.unlock();
@@ -267,6 +277,68 @@ public final class H2DocumentStore implements DocumentStore {
                 }
                 ps.executeBatch();
             }
+        }
+    }
+
+    /**
+     * Enforces the client id binding of issue 5 ("a Yjs client id is bound to the first user who writes with it")
+     * and returns the client ids this update binds to {@code userId}.
+     *
+     * <p>The clients checked are those for which the update carries clocks the document does not have yet, neither
+     * integrated nor waiting (pending). Content the server already has, re-sent or relayed by another user's client,
+     * is not checked; deletions are not either (any writer may delete any text). Why not the clocks the update
+     * <em>adds</em> to the state vector: an update can complete content that waited for it, and that content is not
+     * its sender's; and waiting content would otherwise go unchecked until it is completed.
+     *
+     * @throws ClientIdTakenException if a client id with new content is bound to another user
+     */
+    private static List<Long> unboundClients(String docId, Live current, byte[] update, StateVector before,
+                                             boolean pending, String userId) {
+        Updates.UpdateMeta carried;
+        try {
+            carried = Updates.parseUpdateMeta(update);
+        } catch (RuntimeException e) {
+            throw new InvalidUpdateException(docId, update.length, e);
+        }
+        Map<Long, Integer> waiting = pending ? waitingClocks(current.doc, before) : Map.of();
+        List<Long> unbound = new ArrayList<>();
+        for (Map.Entry<Long, Integer> e : carried.to().entrySet()) {
+            long client = e.getKey();
+            int known = Math.max(before.get(client), waiting.getOrDefault(client, 0));
+            if (e.getValue() <= known) {
+                continue;
+            }
+            String owner = current.clientOwners.get(client);
+            if (owner == null) {
+                unbound.add(client);
+            } else if (!owner.equals(userId)) {
+                throw new ClientIdTakenException(docId, client);
+            }
+        }
+        unbound.sort(Long::compare);
+        return unbound;
+    }
+
+    /** The end clocks of the content waiting in the document (pending structs), by client id. Rarely needed. */
+    private static Map<Long, Integer> waitingClocks(Doc doc, StateVector state) {
+        // what the document has beyond its own state vector is exactly what waits (encodeStateAsUpdate adds it)
+        return Updates.parseUpdateMeta(Updates.encodeStateAsUpdate(doc, state.encode())).to();
+    }
+
+    private static void bindClients(Connection c, String docId, List<Long> clients, String userId)
+            throws SQLException {
+        if (clients.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO client_ids (doc_id, client_id, user_id) VALUES (?, ?, ?)")) {
+            for (long client : clients) {
+                ps.setString(1, docId);
+                ps.setLong(2, client);
+                ps.setString(3, userId);
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
@@ -330,7 +402,16 @@ public final class H2DocumentStore implements DocumentStore {
                 }
             }
         }
-        return new Live(doc, lastSeq);
+        Map<Long, String> owners = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT client_id, user_id FROM client_ids WHERE doc_id = ?")) {
+            ps.setString(1, docId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    owners.put(rs.getLong(1), rs.getString(2));
+                }
+            }
+        }
+        return new Live(doc, lastSeq, owners);
     }
 
     private static void applyStored(Doc doc, String docId, String what, byte[] update) {
@@ -496,7 +577,7 @@ public final class H2DocumentStore implements DocumentStore {
 
     // ---- rows ----
 
-    private static final String DOC_COLUMNS = "id, workspace_id, owner_user_id, title, created_at, updated_at";
+    static final String DOC_COLUMNS = "id, workspace_id, owner_user_id, title, created_at, updated_at";
 
     private static Optional<DocumentInfo> findDocument(Connection c, String docId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + DOC_COLUMNS + " FROM documents WHERE id = ?")) {
@@ -507,7 +588,7 @@ public final class H2DocumentStore implements DocumentStore {
         }
     }
 
-    private static void requireDocument(Connection c, String docId) throws SQLException {
+    static void requireDocument(Connection c, String docId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM documents WHERE id = ?")) {
             ps.setString(1, docId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -518,16 +599,17 @@ public final class H2DocumentStore implements DocumentStore {
         }
     }
 
-    private static DocumentInfo documentInfo(ResultSet rs) throws SQLException {
+    /** Reads the {@link #DOC_COLUMNS}, which must be the first columns of the row. */
+    static DocumentInfo documentInfo(ResultSet rs) throws SQLException {
         return new DocumentInfo(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 rs.getObject(5, OffsetDateTime.class).toInstant(), rs.getObject(6, OffsetDateTime.class).toInstant());
     }
 
-    private static OffsetDateTime utc(Instant t) {
+    static OffsetDateTime utc(Instant t) {
         return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
     }
 
-    private static void requireId(String what, String id) {
+    static void requireId(String what, String id) {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException(what + " is required");
         }

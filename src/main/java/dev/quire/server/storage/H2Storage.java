@@ -13,19 +13,27 @@ public final class H2Storage implements AutoCloseable {
     public static H2Storage open(Path dataDir, H2DocumentStore.Options options) {
         LiveDocuments live = new LiveDocuments(options.cachedDocuments());
         H2Database db = H2Database.open("file:", "", dataDir, options.durability(), live::clear);
-        return new H2Storage(db, new H2DocumentStore(db, live, options.clock()));
+        return new H2Storage(db, new H2DocumentStore(db, live, options.clock()),
+                new H2WorkspaceStore(db, options.clock()));
     }
 
     private final H2Database db;
     private final H2DocumentStore documents;
+    private final H2WorkspaceStore workspaces;
 
-    private H2Storage(H2Database db, H2DocumentStore documents) {
+    private H2Storage(H2Database db, H2DocumentStore documents, H2WorkspaceStore workspaces) {
         this.db = db;
         this.documents = documents;
+        this.workspaces = workspaces;
     }
 
     public DocumentStore documents() {
         return documents;
+    }
+
+    /** Workspaces and shares, in the same database as {@link #documents()}. */
+    public WorkspaceStore workspaces() {
+        return workspaces;
     }
 
     @Override

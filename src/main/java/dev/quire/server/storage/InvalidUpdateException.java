@@ -18,6 +18,13 @@ public class InvalidUpdateException extends RuntimeException {
         this.offset = cause instanceof UpdateFormatException e ? e.offset() : -1;
     }
 
+    /** For refusals that are not format errors (see {@link ClientIdTakenException}). */
+    protected InvalidUpdateException(String docId, String message) {
+        super(message);
+        this.docId = docId;
+        this.offset = -1;
+    }
+
     public String docId() {
         return docId;
     }

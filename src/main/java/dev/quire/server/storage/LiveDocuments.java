@@ -18,14 +18,20 @@ import java.util.function.Supplier;
  */
 final class LiveDocuments {
 
-    /** A document's live state: the document core's view of snapshot + log, and the last stored seq. */
+    /**
+     * A document's live state: the document core's view of snapshot + log, the last stored seq, and which user each
+     * Yjs client id is bound to (a mirror of the committed {@code client_ids} rows, so that checking an update costs
+     * no query).
+     */
     static final class Live {
         final Doc doc;
         long lastSeq;
+        final Map<Long, String> clientOwners;
 
-        Live(Doc doc, long lastSeq) {
+        Live(Doc doc, long lastSeq, Map<Long, String> clientOwners) {
             this.doc = doc;
             this.lastSeq = lastSeq;
+            this.clientOwners = clientOwners;
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * The H2 schema as an ordered list of migrations, recorded in {@code schema_version}. A plain list instead of Flyway:
- * three tables do not need a migration framework, and the day the server moves to a networked database it will
+ * a handful of tables do not need a migration framework, and the day the server moves to a networked database it will
  * bring its own migrations anyway.
  *
  * <p>H2 commits before every DDL statement, so a migration is not atomic: each statement is written to be
@@ -26,9 +26,10 @@ final class Schema {
     record Migration(int version, String description, List<String> statements) {
     }
 
-    /** Ids are opaque strings (users, workspaces and connections are stored elsewhere, or later). */
+    /** Ids are opaque strings (users and connections are not stored here; workspace ids need no row, see 2). */
     static final int MAX_ID_LENGTH = 200;
-    static final int MAX_TITLE_LENGTH = 1000;
+    static final int MAX_TITLE_LENGTH = DocumentStore.MAX_TITLE_LENGTH;
+    static final int MAX_WORKSPACE_NAME_LENGTH = WorkspaceStore.MAX_NAME_LENGTH;
 
     static final List<Migration> MIGRATIONS = List.of(
             new Migration(1, "documents, update log with attribution", List.of(
@@ -69,7 +70,52 @@ final class Schema {
                       PRIMARY KEY (doc_id, client_id, clock_start),
                       FOREIGN KEY (doc_id, seq) REFERENCES updates (doc_id, seq) ON DELETE CASCADE
                     )""",
-                    "CREATE INDEX IF NOT EXISTS update_clocks_by_seq ON update_clocks (doc_id, seq)"))
+                    "CREATE INDEX IF NOT EXISTS update_clocks_by_seq ON update_clocks (doc_id, seq)")),
+            new Migration(2, "workspaces, document shares, client id bindings", List.of(
+                    """
+                    CREATE TABLE IF NOT EXISTS workspaces (
+                      id            VARCHAR(200) PRIMARY KEY,
+                      owner_user_id VARCHAR(200) NOT NULL,
+                      name          VARCHAR(200) NOT NULL,
+                      is_default    BOOLEAN NOT NULL DEFAULT FALSE,
+                      created_at    TIMESTAMP(9) WITH TIME ZONE NOT NULL,
+                      -- the owner for the default workspace, else NULL: UNIQUE allows one default per user (and any
+                      -- number of NULLs), a backstop under the transaction that creates it (H2 has no partial index)
+                      default_of    VARCHAR(200) GENERATED ALWAYS AS (CASE WHEN is_default THEN owner_user_id END),
+                      CONSTRAINT one_default_workspace UNIQUE (default_of)
+                    )""",
+                    "CREATE INDEX IF NOT EXISTS workspaces_by_owner ON workspaces (owner_user_id, created_at)",
+                    // Documents of schema 1 name workspaces that had no rows: give each one, owned by (one of) the
+                    // owners of its documents, so that those documents keep an owner.
+                    """
+                    INSERT INTO workspaces (id, owner_user_id, name, is_default, created_at)
+                    SELECT workspace_id, MIN(owner_user_id), 'Documents', FALSE, MIN(created_at) FROM documents
+                    WHERE workspace_id NOT IN (SELECT id FROM workspaces) GROUP BY workspace_id""",
+                    """
+                    CREATE TABLE IF NOT EXISTS document_shares (
+                      doc_id     VARCHAR(200) NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                      user_id    VARCHAR(200) NOT NULL,
+                      role       VARCHAR(10) NOT NULL CHECK (role IN ('READER', 'WRITER')),
+                      created_at TIMESTAMP(9) WITH TIME ZONE NOT NULL,
+                      PRIMARY KEY (doc_id, user_id)
+                    )""",
+                    "CREATE INDEX IF NOT EXISTS document_shares_by_user ON document_shares (user_id)",
+                    """
+                    CREATE TABLE IF NOT EXISTS client_ids (
+                      doc_id    VARCHAR(200) NOT NULL REFERENCES documents (id) ON DELETE CASCADE,
+                      client_id BIGINT NOT NULL,
+                      user_id   VARCHAR(200) NOT NULL,
+                      PRIMARY KEY (doc_id, client_id)
+                    )""",
+                    // Bind the client ids of schema 1 logs to the first user who wrote with them, as appendUpdate
+                    // would have.
+                    """
+                    INSERT INTO client_ids (doc_id, client_id, user_id)
+                    SELECT f.doc_id, f.client_id, u.user_id
+                    FROM (SELECT doc_id, client_id, MIN(seq) AS seq FROM update_clocks GROUP BY doc_id, client_id) f
+                    JOIN updates u ON u.doc_id = f.doc_id AND u.seq = f.seq
+                    WHERE NOT EXISTS (SELECT 1 FROM client_ids b WHERE b.doc_id = f.doc_id
+                                      AND b.client_id = f.client_id)"""))
     );
 
     static int latestVersion() {

@@ -12,6 +12,9 @@
  * dev.quire.server.storage.Durability}). Every update is applied to the document's current state before it is
  * stored, so nothing that the document core cannot read is ever stored.
  *
- * <p>Users and workspaces are not stored here yet; their ids are opaque strings.
+ * <p>{@link dev.quire.server.storage.WorkspaceStore} keeps workspaces and document shares in the same file, so a
+ * document and its access rules are backed up and restored together. Users are not stored here (user ids are opaque
+ * strings). Each Yjs client id is bound, per document, to the first user who writes with it (see {@link
+ * dev.quire.server.storage.ClientIdTakenException}).
  */
 package dev.quire.server.storage;
