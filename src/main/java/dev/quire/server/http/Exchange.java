@@ -114,8 +114,8 @@ final class Exchange {
             http.getResponseHeaders().set("Content-Type", contentType);
             // Tokens in answers must not be cached by anything in between (RFC 6749 §5.1).
             http.getResponseHeaders().set("Cache-Control", "no-store");
-            if (status == 204) {
-                http.sendResponseHeaders(status, -1);
+            if (body.length == 0) {
+                http.sendResponseHeaders(status, -1); // 0 would mean "chunked" to HttpServer
             } else {
                 http.sendResponseHeaders(status, body.length);
                 try (OutputStream out = http.getResponseBody()) {

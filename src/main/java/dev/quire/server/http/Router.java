@@ -2,8 +2,15 @@ package dev.quire.server.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.quire.server.access.AccessDeniedException;
 import dev.quire.server.auth.AuthError;
 import dev.quire.server.auth.AuthException;
+import dev.quire.server.storage.ClientIdTakenException;
+import dev.quire.server.storage.InvalidUpdateException;
+import dev.quire.server.storage.NoSuchDocumentException;
+import dev.quire.server.storage.StorageException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -72,6 +79,23 @@ final class Router implements HttpHandler {
             answerError(exchange, e);
         } catch (AuthException e) {
             answerError(exchange, fromAuth(e));
+        } catch (AccessDeniedException e) {
+            answerError(exchange, e.kind() == AccessDeniedException.Kind.NOT_FOUND
+                    ? new ApiError(404, "NOT_FOUND", e.getMessage())
+                    : new ApiError(403, AuthError.FORBIDDEN.name(), e.getMessage()));
+        } catch (NoSuchDocumentException e) {
+            answerError(exchange, new ApiError(404, "NOT_FOUND", e.getMessage()));
+        } catch (ClientIdTakenException e) {
+            answerError(exchange, new ApiError(403, AuthError.FORBIDDEN.name(), e.getMessage()));
+        } catch (InvalidUpdateException e) {
+            answerError(exchange, new ApiError(400, "INVALID_UPDATE", e.getMessage()));
+        } catch (IllegalArgumentException e) {
+            answerError(exchange, ApiError.badRequest(e.getMessage()));
+        } catch (StorageException e) {
+            log.atError().setCause(e).addKeyValue("reason", e.reason().name()).addKeyValue("path", exchange.path())
+                    .log("storage failed");
+            answerError(exchange, new ApiError(503, "STORAGE_FAILED", "the server could not store or read the"
+                    + " document; try again later"));
         } catch (RuntimeException e) {
             log.atError().setCause(e).addKeyValue("method", exchange.method()).addKeyValue("path", exchange.path())
                     .log("request failed");
@@ -113,8 +137,11 @@ final class Router implements HttpHandler {
                 if (p.isEmpty()) {
                     return null;
                 }
-                params.put(t.substring(1, t.length() - 1), java.net.URLDecoder.decode(p,
-                        java.nio.charset.StandardCharsets.UTF_8));
+                try {
+                    params.put(t.substring(1, t.length() - 1), URLDecoder.decode(p, StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException e) {
+                    return null; // a malformed %-escape names nothing we serve
+                }
             } else if (!t.equals(p)) {
                 return null;
             }
