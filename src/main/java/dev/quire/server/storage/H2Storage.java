@@ -13,19 +13,26 @@ public final class H2Storage implements AutoCloseable {
     public static H2Storage open(Path dataDir, H2DocumentStore.Options options) {
         LiveDocuments live = new LiveDocuments(options.cachedDocuments());
         H2Database db = H2Database.open("file:", "", dataDir, options.durability(), live::clear);
-        return new H2Storage(db, new H2DocumentStore(db, live, options.clock()));
+        return new H2Storage(db, new H2DocumentStore(db, live, options.clock()), new H2RefreshTokenStore(db));
     }
 
     private final H2Database db;
     private final H2DocumentStore documents;
+    private final H2RefreshTokenStore refreshTokens;
 
-    private H2Storage(H2Database db, H2DocumentStore documents) {
+    private H2Storage(H2Database db, H2DocumentStore documents, H2RefreshTokenStore refreshTokens) {
         this.db = db;
         this.documents = documents;
+        this.refreshTokens = refreshTokens;
     }
 
     public DocumentStore documents() {
         return documents;
+    }
+
+    /** Refresh token families and hashes (Schema migration 3). */
+    public RefreshTokenStore refreshTokens() {
+        return refreshTokens;
     }
 
     @Override

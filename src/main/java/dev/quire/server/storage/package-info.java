@@ -12,6 +12,9 @@
  * dev.quire.server.storage.Durability}). Every update is applied to the document's current state before it is
  * stored, so nothing that the document core cannot read is ever stored.
  *
+ * <p>{@link dev.quire.server.storage.RefreshTokenStore} keeps refresh token families in the same file (only hashes
+ * of the tokens), reachable as {@code H2Storage.refreshTokens()}.
+ *
  * <p>Users and workspaces are not stored here yet; their ids are opaque strings.
  */
 package dev.quire.server.storage;
