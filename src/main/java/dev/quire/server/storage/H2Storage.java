@@ -14,17 +14,20 @@ public final class H2Storage implements AutoCloseable {
         LiveDocuments live = new LiveDocuments(options.cachedDocuments());
         H2Database db = H2Database.open("file:", "", dataDir, options.durability(), live::clear);
         return new H2Storage(db, new H2DocumentStore(db, live, options.clock()),
-                new H2WorkspaceStore(db, options.clock()));
+                new H2WorkspaceStore(db, options.clock()), new H2RefreshTokenStore(db));
     }
 
     private final H2Database db;
     private final H2DocumentStore documents;
     private final H2WorkspaceStore workspaces;
+    private final H2RefreshTokenStore refreshTokens;
 
-    private H2Storage(H2Database db, H2DocumentStore documents, H2WorkspaceStore workspaces) {
+    private H2Storage(H2Database db, H2DocumentStore documents, H2WorkspaceStore workspaces,
+                      H2RefreshTokenStore refreshTokens) {
         this.db = db;
         this.documents = documents;
         this.workspaces = workspaces;
+        this.refreshTokens = refreshTokens;
     }
 
     public DocumentStore documents() {
@@ -34,6 +37,11 @@ public final class H2Storage implements AutoCloseable {
     /** Workspaces and shares, in the same database as {@link #documents()}. */
     public WorkspaceStore workspaces() {
         return workspaces;
+    }
+
+    /** Refresh token families and hashes (Schema migration 3). */
+    public RefreshTokenStore refreshTokens() {
+        return refreshTokens;
     }
 
     @Override

@@ -115,7 +115,29 @@ final class Schema {
                     FROM (SELECT doc_id, client_id, MIN(seq) AS seq FROM update_clocks GROUP BY doc_id, client_id) f
                     JOIN updates u ON u.doc_id = f.doc_id AND u.seq = f.seq
                     WHERE NOT EXISTS (SELECT 1 FROM client_ids b WHERE b.doc_id = f.doc_id
-                                      AND b.client_id = f.client_id)"""))
+                                      AND b.client_id = f.client_id)""")),
+            new Migration(3, "refresh token families and hashed tokens", List.of(
+                    """
+                    CREATE TABLE IF NOT EXISTS refresh_families (
+                      id             VARCHAR(64) PRIMARY KEY,
+                      user_id        VARCHAR(200) NOT NULL,
+                      created_at     TIMESTAMP(9) WITH TIME ZONE NOT NULL,
+                      -- absolute: refresh_ttl after the login, however often it is rotated
+                      expires_at     TIMESTAMP(9) WITH TIME ZONE NOT NULL,
+                      revoked_at     TIMESTAMP(9) WITH TIME ZONE,
+                      revoked_reason VARCHAR(40)
+                    )""",
+                    "CREATE INDEX IF NOT EXISTS refresh_families_by_user ON refresh_families (user_id)",
+                    "CREATE INDEX IF NOT EXISTS refresh_families_by_expiry ON refresh_families (expires_at)",
+                    """
+                    CREATE TABLE IF NOT EXISTS refresh_tokens (
+                      -- SHA-256 of the token, hex; the token itself is never stored
+                      token_hash CHAR(64) PRIMARY KEY,
+                      family_id  VARCHAR(64) NOT NULL REFERENCES refresh_families (id) ON DELETE CASCADE,
+                      issued_at  TIMESTAMP(9) WITH TIME ZONE NOT NULL,
+                      used_at    TIMESTAMP(9) WITH TIME ZONE
+                    )""",
+                    "CREATE INDEX IF NOT EXISTS refresh_tokens_by_family ON refresh_tokens (family_id)"))
     );
 
     static int latestVersion() {

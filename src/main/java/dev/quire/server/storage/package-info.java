@@ -16,5 +16,8 @@
  * document and its access rules are backed up and restored together. Users are not stored here (user ids are opaque
  * strings). Each Yjs client id is bound, per document, to the first user who writes with it (see {@link
  * dev.quire.server.storage.ClientIdTakenException}).
+ *
+ * <p>{@link dev.quire.server.storage.RefreshTokenStore} keeps refresh token families in the same file (only hashes
+ * of the tokens), reachable as {@code H2Storage.refreshTokens()}.
  */
 package dev.quire.server.storage;
