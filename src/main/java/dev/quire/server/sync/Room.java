@@ -252,7 +252,9 @@ final class Room {
             for (Long id : ids) {
                 c.send(new Ack(id, appended.clockOf(id)));
             }
-            received.stop(shared.metrics().ackLatency);
+            if (!ids.isEmpty()) {
+                received.stop(shared.metrics().ackLatency);
+            }
         }
     }
 
