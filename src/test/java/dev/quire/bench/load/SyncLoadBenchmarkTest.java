@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +71,57 @@ class SyncLoadBenchmarkTest {
         assertTrue(r.lost() > 0, "loss not detected: " + r);
         assertTrue(r.delivered() < r.measuredEdits(), r.toString());
         assertFalse(r.ok());
+    }
+
+    @Test
+    void aTargetThatPromisesAcksButSendsNoneFailsWithEveryEditUnacked() throws Exception {
+        Target stock = stock();
+        // the stock server under a Target that claims to ack, as a Quire server that never acks would behave
+        Target silent = new Target() {
+            @Override
+            public String name() {
+                return "never-acks";
+            }
+
+            @Override
+            public Running start(int docs, Path workDir, Duration timeout) throws IOException, InterruptedException {
+                Running running = stock.start(docs, workDir, timeout);
+                return new Running() {
+                    public ServerProcess process() {
+                        return running.process();
+                    }
+
+                    public URI syncUri(int doc) {
+                        return running.syncUri(doc);
+                    }
+
+                    public Map<String, String> headers(int client) {
+                        return running.headers(client);
+                    }
+
+                    public List<String> subprotocols() {
+                        return running.subprotocols();
+                    }
+
+                    public boolean acks() {
+                        return true;
+                    }
+
+                    public void close() {
+                        running.close();
+                    }
+                };
+            }
+        };
+        LoadResult r = SyncLoadBenchmark.run(List.of(silent), smallLoad(Duration.ZERO, Duration.ofSeconds(1),
+                Duration.ofMillis(500)), dir, Duration.ofSeconds(20), new PrintStream(progress, true,
+                StandardCharsets.UTF_8), Faults.NONE).get(0);
+
+        assertEquals(0, r.lost(), "delivery itself works");
+        assertTrue(r.acks() && r.acked() == 0 && r.totalEdits() > 0, r.toString());
+        assertFalse(r.ok());
+        assertTrue(SyncLoadBenchmark.table(smallLoad(Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO), List.of(r))
+                .contains("| 0 / " + r.totalEdits() + " |"));
     }
 
     @Test
