@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -132,13 +133,19 @@ final class LoadRun {
         }
         progress.printf("sync-load: %s: typing; warm-up %ds, then %ds measured%n", target.name(),
                 config.warmup().toSeconds(), config.duration().toSeconds());
+        ProcCpu generator = new ProcCpu(ProcessHandle.current().pid());
         sleepUntil(window.measureFrom);
         double cpuBefore = server.process().cpuSeconds();
+        double generatorBefore = generator.seconds();
         sleepUntil(window.measureTo);
         double cpuAfter = server.process().cpuSeconds();
+        double generatorCpu = generator.seconds() - generatorBefore;
         typist.shutdown(); // cancels the periodic typing (the default policy) and lets a running edit finish
         typist.awaitTermination(left().toNanos(), TimeUnit.NANOSECONDS);
         double windowSeconds = (window.measureTo - window.measureFrom) / 1e9;
+        // the generator shares the machine with the server: if it ran out of CPU, latencies are its own
+        progress.printf(Locale.ROOT, "sync-load: %s: the generator (this JVM) used %.2f s CPU, %.0f%% of a core%n",
+                target.name(), generatorCpu, 100 * generatorCpu / windowSeconds);
 
         progress.printf("sync-load: %s: draining (up to %ds)%n", target.name(), config.drain().toSeconds());
         long drainDeadline = Math.min(deadlineNanos, System.nanoTime() + config.drain().toNanos());
