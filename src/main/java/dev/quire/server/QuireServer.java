@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,6 +69,15 @@ public final class QuireServer implements AutoCloseable {
 
     /** Opens the data directory and starts listening; on any failure, everything opened so far is closed again. */
     public static QuireServer start(ServerConfig config, Clock clock) {
+        return start(config, clock, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(ServerConfig, Clock)}, with the sync server's settings adjusted after they are derived from
+     * {@code config}: tests that move a fake clock shorten the sweep interval so expiry is checked within
+     * milliseconds of real time. Not public: production runs with the settings {@code config} implies.
+     */
+    static QuireServer start(ServerConfig config, Clock clock, UnaryOperator<SyncServerConfig> syncTuning) {
         config.checkDevBinding();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -107,6 +117,7 @@ public final class QuireServer implements AutoCloseable {
             opened.add(scheduler::shutdownNow);
             SyncServerConfig syncConfig = SyncServerConfig.defaults().withDevMode(config.dev())
                     .withExpiry(config.warnBefore(), config.expiredGrace());
+            syncConfig = syncTuning.apply(syncConfig);
             SyncServer sync = new SyncServer(new InetSocketAddress(config.host(), config.effectiveSyncPort()),
                     verifier, tickets, access, storage.documents(), clock, scheduler, metrics, syncConfig);
             sync.start();

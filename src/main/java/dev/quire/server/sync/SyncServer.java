@@ -8,10 +8,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -19,7 +21,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.java_websocket.WebSocket;
-import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
 import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
@@ -53,6 +54,8 @@ public final class SyncServer implements AutoCloseable {
      * y-protocols.
      */
     public static final String SUBPROTOCOL = "quire.v1";
+    /** How long a client may take to answer the server's close frame before its TCP connection is dropped. */
+    static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Endpoint endpoint;
     private final SyncService service;
@@ -170,7 +173,7 @@ public final class SyncServer implements AutoCloseable {
             // Offer Quire's subprotocol, and accept clients that ask for none (the empty Protocol matches anything):
             // RFC 6455 §4.2.2, the server echoes the one it picked. The library enforces the frame limit itself,
             // also across fragments, and closes with 1009.
-            super(address, List.of(new Draft_6455(List.of(),
+            super(address, List.of(new GracefulCloseDraft(List.of(),
                     List.of(new Protocol(SUBPROTOCOL), new Protocol("")), maxFrameBytes)));
             setReuseAddr(true);
             setTcpNoDelay(true); // small frames (keystrokes) must not wait for Nagle
@@ -187,11 +190,11 @@ public final class SyncServer implements AutoCloseable {
         public void onOpen(WebSocket ws, ClientHandshake handshake) {
             var request = ConnectRequest.parse(handshake.getResourceDescriptor(), handshake.getFieldValue("Authorization"));
             if (request.isEmpty()) {
-                ws.close(CloseCodes.POLICY_VIOLATION, CloseCodes.NOT_FOUND);
+                new WsLink(ws, false, scheduler).close(CloseCodes.POLICY_VIOLATION, CloseCodes.NOT_FOUND);
                 return;
             }
             boolean quire = ws.getProtocol() != null && SUBPROTOCOL.equals(ws.getProtocol().getProvidedProtocol());
-            ws.setAttachment(service.opened(new WsLink(ws, quire), request.get()));
+            ws.setAttachment(service.opened(new WsLink(ws, quire, scheduler), request.get()));
         }
 
         @Override
@@ -242,7 +245,7 @@ public final class SyncServer implements AutoCloseable {
     }
 
     /** A Java-WebSocket socket as a {@link Link}. */
-    private record WsLink(WebSocket ws, boolean quire) implements Link {
+    private record WsLink(WebSocket ws, boolean quire, ScheduledExecutorService scheduler) implements Link {
         @Override
         public void send(byte[] frame) {
             try {
@@ -252,9 +255,26 @@ public final class SyncServer implements AutoCloseable {
             }
         }
 
+        /**
+         * Sends the close frame and drops the TCP connection when the client answers it, or after
+         * {@link #CLOSE_HANDSHAKE_TIMEOUT}: a client still sending would otherwise get a TCP reset that can swallow
+         * the close code and reason (see {@link GracefulCloseDraft}).
+         */
         @Override
         public void close(int code, String reason) {
-            ws.close(code, reason);
+            if (!GracefulCloseDraft.sendClose(ws, code, reason)) {
+                ws.close(code, reason);
+                return;
+            }
+            try {
+                scheduler.schedule(() -> {
+                    if (!ws.isClosed()) {
+                        ws.closeConnection(code, reason);
+                    }
+                }, CLOSE_HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                ws.closeConnection(code, reason); // shutting down
+            }
         }
 
         @Override
