@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,6 +106,18 @@ public final class QuireServer implements AutoCloseable {
                 return t;
             });
             opened.add(scheduler::shutdownNow);
+            if (tokens != null) {
+                TokenService service = tokens;
+                // Expired refresh families are useless but kept their rows; clear them out now and then.
+                scheduler.scheduleWithFixedDelay(() -> {
+                    try {
+                        int n = service.pruneExpired();
+                        log.atDebug().addKeyValue("families", n).log("pruned expired refresh tokens");
+                    } catch (RuntimeException e) {
+                        log.atWarn().setCause(e).log("pruning expired refresh tokens failed");
+                    }
+                }, 1, 60, TimeUnit.MINUTES);
+            }
             SyncServerConfig syncConfig = SyncServerConfig.defaults().withDevMode(config.dev())
                     .withExpiry(config.warnBefore(), config.expiredGrace());
             SyncServer sync = new SyncServer(new InetSocketAddress(config.host(), config.effectiveSyncPort()),
