@@ -129,7 +129,7 @@ public final class QuireServer implements AutoCloseable {
                     Version.current(), config.dev());
             ApiRoutes routes = new ApiRoutes(tokens, verifier, tickets, access, keys == null ? null : keys::publicJwks,
                     nameOrId -> users.byName(nameOrId).or(() -> users.byId(nameOrId)).map(User::id),
-                    id -> users.byId(id).map(User::name).orElse(id), sync::documentUpdated, discovery, metrics,
+                    id -> users.byId(id).map(User::name).orElse(id), sync::documentUpdated, sync::accessChanged, discovery, metrics,
                     () -> healthy(storage), config.dev());
             HttpApi http = HttpApi.start(new InetSocketAddress(config.host(), config.httpPort()), routes, 16);
             opened.add(http);

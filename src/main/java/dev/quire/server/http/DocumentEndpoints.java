@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -30,14 +31,17 @@ final class DocumentEndpoints {
     private final Function<String, Optional<String>> userIdOf;
     private final Function<String, String> userNameOf;
     private final BiConsumer<String, byte[]> documentUpdated;
+    private final Consumer<String> accessChanged;
 
     DocumentEndpoints(AccessService access, Callers callers, Function<String, Optional<String>> userIdOf,
-                      Function<String, String> userNameOf, BiConsumer<String, byte[]> documentUpdated) {
+                      Function<String, String> userNameOf, BiConsumer<String, byte[]> documentUpdated,
+                      Consumer<String> accessChanged) {
         this.access = access;
         this.callers = callers;
         this.userIdOf = userIdOf;
         this.userNameOf = userNameOf;
         this.documentUpdated = documentUpdated;
+        this.accessChanged = accessChanged;
     }
 
     void register(Router r) {
@@ -70,6 +74,7 @@ final class DocumentEndpoints {
         });
         r.route("DELETE", "/docs/{id}", ex -> {
             access.delete(user(ex), ex.pathParam("id"));
+            accessChanged.accept(ex.pathParam("id")); // its open connections are closed
             ex.noContent();
         });
         r.route("GET", "/docs/{id}/shares", ex -> ex.json(200, Map.of("shares",
@@ -79,7 +84,9 @@ final class DocumentEndpoints {
             Role role = role(text(ex.jsonObject(), "role"));
             String other = userIdOf.apply(ex.pathParam("user"))
                     .orElseThrow(() -> ApiError.badRequest("there is no user " + ex.pathParam("user")));
-            ex.json(200, share(access.share(user, ex.pathParam("id"), other, role)));
+            ShareInfo shared = access.share(user, ex.pathParam("id"), other, role);
+            accessChanged.accept(ex.pathParam("id")); // a writer made reader stops writing at once
+            ex.json(200, share(shared));
         });
         r.route("DELETE", "/docs/{id}/shares/{user}", ex -> {
             String user = user(ex);
@@ -87,6 +94,7 @@ final class DocumentEndpoints {
             if (!access.unshare(user, ex.pathParam("id"), other)) {
                 throw new ApiError(404, "NOT_FOUND", "the document is not shared with " + ex.pathParam("user"));
             }
+            accessChanged.accept(ex.pathParam("id")); // the former reader or writer is disconnected
             ex.noContent();
         });
         r.route("GET", "/docs/{id}/export", ex -> ex.send(200, "application/octet-stream",
