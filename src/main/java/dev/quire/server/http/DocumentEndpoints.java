@@ -3,6 +3,7 @@ package dev.quire.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quire.protocol.ProtocolCodec;
 import dev.quire.server.access.AccessService;
+import dev.quire.server.access.AuthorSpan;
 import dev.quire.server.access.DocumentView;
 import dev.quire.server.access.Role;
 import dev.quire.server.auth.Principal;
@@ -108,6 +109,15 @@ final class DocumentEndpoints {
             ex.json(200, Map.of("history", access.history(user, ex.pathParam("id"), after, limit).stream()
                     .map(this::history).toList()));
         });
+        r.route("GET", "/docs/{id}/authors", ex -> {
+            String user = user(ex);
+            Map<String, String> q = ex.query();
+            long from = number(q.get("from"), 0, "from");
+            long to = number(q.get("to"), Integer.MAX_VALUE, "to");
+            String text = q.getOrDefault("text", "text");
+            ex.json(200, Map.of("authors", access.authors(user, ex.pathParam("id"), text, (int) Math.min(from,
+                    Integer.MAX_VALUE), (int) Math.min(to, Integer.MAX_VALUE)).stream().map(this::span).toList()));
+        });
         r.route("GET", "/docs/{id}/writer", ex -> {
             String user = user(ex);
             Map<String, String> q = ex.query();
@@ -182,6 +192,17 @@ final class DocumentEndpoints {
         m.put("time", e.serverTime().toString());
         m.put("bytes", e.byteLength());
         m.put("added", e.added().stream().map(DocumentEndpoints::range).toList());
+        return m;
+    }
+
+    private Map<String, Object> span(AuthorSpan s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("from", s.from());
+        m.put("to", s.to());
+        m.put("user", s.writer().map(HistoryEntry::userId).orElse(null));
+        m.put("name", s.writer().map(e -> userNameOf.apply(e.userId())).orElse(null));
+        m.put("seq", s.writer().map(HistoryEntry::seq).orElse(null));
+        m.put("time", s.writer().map(e -> e.serverTime().toString()).orElse(null));
         return m;
     }
 
