@@ -8,6 +8,7 @@ import dev.quire.server.auth.PasswordHasher;
 import dev.quire.server.auth.Tickets;
 import dev.quire.server.auth.TokenIssuer;
 import dev.quire.server.auth.TokenService;
+import dev.quire.server.auth.TokenVerifier;
 import dev.quire.server.auth.User;
 import dev.quire.server.http.ApiRoutes;
 import dev.quire.server.http.Discovery;
@@ -95,7 +96,16 @@ public final class QuireServer implements AutoCloseable {
                         clock, random);
                 verifier = JwtVerifier.forKeyRing(keys, issuer, config.audience(), users, clock);
             }
-            verifier = verifier.withExpiredGrace(config.expiredGrace());
+            JwtVerifier jwt = verifier.withExpiredGrace(config.expiredGrace());
+            TokenVerifier checked = token -> {
+                JwtVerifier.Verified v = jwt.verifyDetailed(token);
+                if (v.graced()) {
+                    log.atWarn().addKeyValue("user", v.principal().userId())
+                            .addKeyValue("expired_at", v.tokenExpiresAt())
+                            .log("accepted an expired token within --expired-grace; the client should refresh");
+                }
+                return v.principal();
+            };
             Tickets tickets = new Tickets(clock, random);
             AccessService access = new AccessService(storage.documents(), storage.workspaces(),
                     id -> users.byId(id).isPresent(), clock);
@@ -121,13 +131,13 @@ public final class QuireServer implements AutoCloseable {
             SyncServerConfig syncConfig = SyncServerConfig.defaults().withDevMode(config.dev())
                     .withExpiry(config.warnBefore(), config.expiredGrace());
             SyncServer sync = new SyncServer(new InetSocketAddress(config.host(), config.effectiveSyncPort()),
-                    verifier, tickets, access, storage.documents(), clock, scheduler, metrics, syncConfig);
+                    checked, tickets, access, storage.documents(), clock, scheduler, metrics, syncConfig);
             sync.start();
             opened.add(sync);
 
             Discovery discovery = new Discovery(config.publicUrl(), config.publicSyncUrl(), sync.port(), issuer,
                     Version.current(), config.dev());
-            ApiRoutes routes = new ApiRoutes(tokens, verifier, tickets, access, keys == null ? null : keys::publicJwks,
+            ApiRoutes routes = new ApiRoutes(tokens, checked, tickets, access, keys == null ? null : keys::publicJwks,
                     nameOrId -> users.byName(nameOrId).or(() -> users.byId(nameOrId)).map(User::id),
                     id -> users.byId(id).map(User::name).orElse(id), sync::documentUpdated, sync::accessChanged, discovery, metrics,
                     () -> healthy(storage), config.dev());
