@@ -18,6 +18,14 @@ class UnitTest {
     private static final Principal BOB = new Principal("u_bob", "Bob", Instant.MAX);
 
     @Test
+    void anotherUsersClientIdIsAPolicyRefusalWhileBadBytesAreInvalidPayload() {
+        assertEquals(new Room.Refusal(1008, "FORBIDDEN"),
+                Room.Refusal.of(new dev.quire.server.storage.ClientIdTakenException("d", 42)));
+        assertEquals(new Room.Refusal(1007, "INVALID_UPDATE"),
+                Room.Refusal.of(new dev.quire.server.storage.InvalidUpdateException("d", 3, new IllegalStateException("truncated"))));
+    }
+
+    @Test
     void connectRequestReadsTheDocumentAndTheCredential() {
         ConnectRequest r = ConnectRequest.parse("/sync/doc%2B1?ticket=a%2Bb", null).orElseThrow();
         assertEquals("doc+1", r.docId());
