@@ -344,6 +344,23 @@ final class H2Database implements AutoCloseable {
         }
     }
 
+    /** For tests: transactions committed so far. */
+    long commitCount() {
+        lock.lock();
+        try {
+            return commits;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** For tests: writes waiting for a group commit. */
+    int queuedWrites() {
+        synchronized (queue) {
+            return queue.size();
+        }
+    }
+
     /** Rolls back after a failure; forgets the connection if the failure broke it. Holds the lock. */
     private void rollbackAfter(Exception failure) {
         try {

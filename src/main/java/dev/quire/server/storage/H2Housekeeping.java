@@ -6,6 +6,7 @@ import java.sql.Statement;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
 import org.h2.mvstore.MVStore;
@@ -59,17 +60,18 @@ final class H2Housekeeping {
     private final Durability durability;
     /** Runs the PROCESS_CRASH forces, one at a time. */
     private final Executor background;
+    private final LongSupplier nanoTime;
     private int writesSinceCompact;
     /** When the last force started (what was written before it is on the device); written by the force. */
-    private volatile long lastSync = System.nanoTime();
-    /** Commits were made since the last force started. */
-    private volatile boolean unsynced;
+    private volatile long lastSync;
     private final AtomicBoolean syncing = new AtomicBoolean();
 
-    private H2Housekeeping(MVStore store, Durability durability, Executor background) {
+    private H2Housekeeping(MVStore store, Durability durability, Executor background, LongSupplier nanoTime) {
         this.store = store;
         this.durability = durability;
         this.background = background;
+        this.nanoTime = nanoTime;
+        this.lastSync = nanoTime.getAsLong();
     }
 
     /** H2 URL setting for the durability (persistent in the file, so always given). */
@@ -79,9 +81,16 @@ final class H2Housekeeping {
 
     /** Finds the MVStore under a connection; fails clearly if this H2 is not the one this class was written for. */
     static H2Housekeeping of(Connection connection, Durability durability, Executor background) throws SQLException {
+        return of(connection, durability, background, System::nanoTime);
+    }
+
+    /** As above, with the time source of the force interval (tests). */
+    static H2Housekeeping of(Connection connection, Durability durability, Executor background, LongSupplier nanoTime)
+            throws SQLException {
         try {
             SessionLocal session = (SessionLocal) connection.unwrap(JdbcConnection.class).getSession();
-            return new H2Housekeeping(session.getDatabase().getStore().getMvStore(), durability, background);
+            return new H2Housekeeping(session.getDatabase().getStore().getMvStore(), durability, background,
+                    nanoTime);
         } catch (ClassCastException | LinkageError e) {
             throw new IllegalStateException("this H2 version is not supported by H2Housekeeping (written for H2 2.5):"
                     + " " + e, e);
@@ -94,8 +103,7 @@ final class H2Housekeeping {
             sync(connection);
             return;
         }
-        unsynced = true;
-        if (System.nanoTime() - lastSync >= SYNC_INTERVAL_NANOS && syncing.compareAndSet(false, true)) {
+        if (nanoTime.getAsLong() - lastSync >= SYNC_INTERVAL_NANOS && syncing.compareAndSet(false, true)) {
             try {
                 background.execute(this::forceInBackground);
             } catch (RejectedExecutionException e) {
@@ -107,12 +115,10 @@ final class H2Housekeeping {
     /** PROCESS_CRASH's periodic force, off the commit path; a failure is logged, the next commit tries again. */
     private void forceInBackground() {
         try {
-            long started = System.nanoTime(); // what was written before this is on the device afterwards
-            unsynced = false;
+            long started = nanoTime.getAsLong(); // what was written before this is on the device afterwards
             store.sync();
             lastSync = started;
         } catch (RuntimeException e) {
-            unsynced = true;
             if (!store.isClosed()) {
                 log.atWarn().setCause(e).log("could not force the database file to the device; retrying");
             }
@@ -130,11 +136,8 @@ final class H2Housekeeping {
     }
 
     private void sync(Connection connection) throws SQLException {
-        long started = System.nanoTime(); // what was written before this is on the device afterwards
         try (Statement st = connection.createStatement()) {
             st.execute("CHECKPOINT SYNC");
         }
-        lastSync = started;
-        unsynced = false;
     }
 }
