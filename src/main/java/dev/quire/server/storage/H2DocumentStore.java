@@ -220,7 +220,9 @@ public final class H2DocumentStore implements DocumentStore {
             List<ClockRange> added = added(before, after);
             long seq = current.lastSeq + 1;
             try {
-                db.transaction("storing an update of " + update.length + " bytes for document " + docId, true, c -> {
+                // group commit: the document's lock is held until this update's commit, other documents' updates
+                // may share it (H2Database's class comment)
+                db.groupTransaction("storing an update of " + update.length + " bytes for document " + docId, c -> {
                     insertUpdate(c, docId, seq, update, userId, connectionId, serverTime, added);
                     bindClients(c, docId, newClients, userId);
                     return null;
