@@ -54,12 +54,18 @@ final class QuireClient extends WebSocketClient {
     private final CountDownLatch synced = new CountDownLatch(1);
     private final List<Ack> acks = new ArrayList<>();
     private final List<ErrorMessage> errors = new ArrayList<>();
+    private final List<Exception> failures = new ArrayList<>();
+    /** Every update received (sync step 2 and relayed updates), in order. */
+    final List<byte[]> received = new ArrayList<>();
+    /** Every local update sent, in order. */
+    final List<byte[]> sent = new ArrayList<>();
     private final Map<Long, AwarenessEntry> awareness = new HashMap<>();
 
     private QuireClient(URI uri, Map<String, String> headers) {
         super(uri, new Draft_6455(List.of(), List.of(new Protocol(SyncServer.SUBPROTOCOL))), headers);
         doc.onUpdate((update, origin, t) -> {
             if (origin != REMOTE && isOpen()) {
+                sent.add(update);
                 send(ProtocolCodec.encode(new SyncUpdate(update)));
             }
         });
@@ -103,9 +109,11 @@ final class QuireClient extends WebSocketClient {
             if (m instanceof SyncStep1 s1) {
                 send(ProtocolCodec.encode(SyncProtocol.syncStep2(doc, s1.stateVector())));
             } else if (m instanceof SyncStep2 s2) {
+                received.add(s2.update());
                 Updates.applyUpdate(doc, s2.update(), REMOTE);
                 synced.countDown();
             } else if (m instanceof SyncUpdate u) {
+                received.add(u.update());
                 Updates.applyUpdate(doc, u.update(), REMOTE);
             } else if (m instanceof Ack a) {
                 acks.add(a);
@@ -135,6 +143,16 @@ final class QuireClient extends WebSocketClient {
 
     @Override
     public void onError(Exception ex) {
+        synchronized (doc) {
+            failures.add(ex);
+        }
+    }
+
+    /** Exceptions on this client's socket thread, such as a received update its document could not apply. */
+    List<Exception> failures() {
+        synchronized (doc) {
+            return List.copyOf(failures);
+        }
     }
 
     /** Edits the document; the change goes to the server as an update. Returns this client's clock afterwards. */
