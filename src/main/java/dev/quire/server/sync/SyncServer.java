@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
@@ -276,11 +277,15 @@ public final class SyncServer implements AutoCloseable {
             } catch (WebsocketNotConnectedException e) {
                 return; // closed meanwhile; its close callback cleans up
             }
-            scheduler.schedule(() -> {
-                if (!ws.isClosed()) {
-                    ws.closeConnection(code, reason);
-                }
-            }, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            try {
+                scheduler.schedule(() -> {
+                    if (!ws.isClosed()) {
+                        ws.closeConnection(code, reason);
+                    }
+                }, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                ws.closeConnection(code, reason); // shutting down: no time to wait for the answer
+            }
         }
 
         @Override
