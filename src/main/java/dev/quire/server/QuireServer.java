@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,14 @@ public final class QuireServer implements AutoCloseable {
 
     /** Opens the data directory and starts listening; on any failure, everything opened so far is closed again. */
     public static QuireServer start(ServerConfig config, Clock clock) {
+        return start(config, clock, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(ServerConfig, Clock)}, with the sync server's settings adjusted: for tests that need a small
+     * frame limit or rate limit so that their bad input stays cheap. Production never calls it.
+     */
+    static QuireServer start(ServerConfig config, Clock clock, UnaryOperator<SyncServerConfig> tuneSync) {
         config.checkDevBinding();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -128,8 +137,8 @@ public final class QuireServer implements AutoCloseable {
                     }
                 }, 1, 60, TimeUnit.MINUTES);
             }
-            SyncServerConfig syncConfig = SyncServerConfig.defaults().withDevMode(config.dev())
-                    .withExpiry(config.warnBefore(), config.expiredGrace());
+            SyncServerConfig syncConfig = tuneSync.apply(SyncServerConfig.defaults().withDevMode(config.dev())
+                    .withExpiry(config.warnBefore(), config.expiredGrace()));
             SyncServer sync = new SyncServer(new InetSocketAddress(config.host(), config.effectiveSyncPort()),
                     checked, tickets, access, storage.documents(), clock, scheduler, metrics, syncConfig);
             sync.start();

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.java_websocket.WebSocket;
 import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.protocols.Protocol;
@@ -193,7 +195,7 @@ public final class SyncServer implements AutoCloseable {
                 return;
             }
             boolean quire = ws.getProtocol() != null && SUBPROTOCOL.equals(ws.getProtocol().getProvidedProtocol());
-            ws.setAttachment(service.opened(new WsLink(ws, quire), request.get()));
+            ws.setAttachment(service.opened(new WsLink(ws, quire, scheduler), request.get()));
         }
 
         @Override
@@ -244,7 +246,10 @@ public final class SyncServer implements AutoCloseable {
     }
 
     /** A Java-WebSocket socket as a {@link Link}. */
-    private record WsLink(WebSocket ws, boolean quire) implements Link {
+    private record WsLink(WebSocket ws, boolean quire, ScheduledExecutorService scheduler) implements Link {
+        /** How long a closed client has to answer the close frame before its TCP connection is dropped. */
+        static final long CLOSE_TIMEOUT_MILLIS = 5_000;
+
         @Override
         public void send(byte[] frame) {
             try {
@@ -254,9 +259,33 @@ public final class SyncServer implements AutoCloseable {
             }
         }
 
+        /**
+         * Java-WebSocket's server drops the TCP connection as soon as its close frame is written, without waiting for
+         * the client's (SocketChannelIOHelper.batch). A client that is still sending (a stock provider sends sync
+         * step 1 right on open; a flooder has frames in flight) then gets a RST, and its TCP stack may discard the
+         * close frame unread: it reports 1006 and never learns the code, which for a refusal is all a browser can
+         * learn. So the close frame goes out as a plain frame and the library ends the connection once the client
+         * answers it (a remote close); a client that never answers is dropped after {@link #CLOSE_TIMEOUT_MILLIS}.
+         */
         @Override
         public void close(int code, String reason) {
-            ws.close(code, reason);
+            CloseFrame frame = new CloseFrame();
+            frame.setCode(code);
+            frame.setReason(reason);
+            try {
+                ws.sendFrame(frame);
+            } catch (WebsocketNotConnectedException e) {
+                return; // closed meanwhile; its close callback cleans up
+            }
+            try {
+                scheduler.schedule(() -> {
+                    if (!ws.isClosed()) {
+                        ws.closeConnection(code, reason);
+                    }
+                }, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                ws.closeConnection(code, reason); // shutting down: no time to wait for the answer
+            }
         }
 
         @Override
