@@ -127,17 +127,8 @@ public final class H2DocumentStore implements DocumentStore {
     public List<DocumentInfo> documents(String workspaceId) {
         requireId("workspace id", workspaceId);
         return db.transaction("listing the documents of workspace " + workspaceId, false, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + DOC_COLUMNS
-                    + " FROM documents WHERE workspace_id = ? ORDER BY created_at, id")) {
-                ps.setString(1, workspaceId);
-                List<DocumentInfo> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(documentInfo(rs));
-                    }
-                }
-                return out;
-            }
+            return Rows.list(c, "SELECT " + DOC_COLUMNS + " FROM documents WHERE workspace_id = ? ORDER BY created_at, id",
+                    H2DocumentStore::documentInfo, workspaceId);
         });
     }
 
