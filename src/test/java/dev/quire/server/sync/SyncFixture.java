@@ -1,5 +1,6 @@
 package dev.quire.server.sync;
 
+import dev.quire.testing.TestClock;
 import dev.quire.server.access.AccessService;
 import dev.quire.server.storage.H2Storage;
 import dev.quire.server.access.Role;
