@@ -10,7 +10,8 @@
 //   {"op":"awareness"}                             -> {"awareness": [{"clientId":..,"state":{..}}, ...]}
 //   {"op":"waitAwareness","count":2}               -> same, once at least `count` states are known
 //   {"op":"close"}                                 -> exits
-// stdout events: {"event":"status","status":..}, {"event":"synced"}, {"event":"close","code":..,"reason":..}
+// stdout events: {"event":"ready","clientId":..} (first line: this client's Yjs client id), {"event":"status","status":..},
+//   {"event":"synced"}, {"event":"close","code":..,"reason":..}
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import WebSocket from 'ws'
@@ -31,6 +32,7 @@ const provider = new WebsocketProvider(args.url, args.doc, doc, {
   disableBc: true,
   maxBackoffTime: 60000
 })
+out({ event: 'ready', clientId: doc.clientID })
 provider.awareness.setLocalStateField('user', { name: args.name || 'claimed-by-client', id: 'claimed-id' })
 provider.on('status', (e) => out({ event: 'status', status: e.status }))
 provider.on('sync', (synced) => { if (synced) out({ event: 'synced' }) })

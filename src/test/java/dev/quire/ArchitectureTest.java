@@ -37,4 +37,70 @@ class ArchitectureTest {
                     .resideInAnyPackage("javafx..")
                     .because("JavaFX and its FX thread stay in ui, so everything else runs headless in tests and the CLI")
                     .allowEmptyShould(true);
+
+    @ArchTest
+    static final ArchRule coreKnowsNothingOfTheServer =
+            noClasses()
+                    .that()
+                    .resideInAnyPackage("dev.quire.crdt..", "dev.quire.protocol..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage("dev.quire.server..", "dev.quire.cli..", "org.slf4j..", "io.micrometer..")
+                    .because("the document core and the wire protocol are shared by server and client, and stay pure");
+
+    @ArchTest
+    static final ArchRule serverDomainHasNoTransport =
+            noClasses()
+                    .that()
+                    .resideInAnyPackage("dev.quire.server.storage..", "dev.quire.server.auth..",
+                            "dev.quire.server.access..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage("dev.quire.server.http..", "dev.quire.server.sync..", "org.java_websocket..",
+                            "com.sun.net.httpserver..", "io.micrometer..")
+                    .because("storage, auth and access rules are called by both the HTTP API and the sync socket;"
+                            + " they know neither, and report outcomes that the adapters turn into codes and metrics");
+
+    @ArchTest
+    static final ArchRule storageDoesNotKnowAuthOrAccess =
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.quire.server.storage..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage("dev.quire.server.auth..", "dev.quire.server.access..")
+                    .because("storage keeps rows; who may do what is decided above it");
+
+    @ArchTest
+    static final ArchRule onlySyncUsesJavaWebSocket =
+            noClasses()
+                    .that()
+                    .resideOutsideOfPackage("dev.quire.server.sync..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage("org.java_websocket..")
+                    .because("the socket library is an adapter detail of the sync endpoint");
+
+    @ArchTest
+    static final ArchRule onlyHttpUsesTheJdkHttpServer =
+            noClasses()
+                    .that()
+                    .resideOutsideOfPackage("dev.quire.server.http..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage("com.sun.net.httpserver..")
+                    .because("the HTTP server is an adapter detail of the HTTP API");
+
+    @ArchTest
+    static final ArchRule httpAndSyncDoNotKnowEachOther =
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.quire.server.http..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage("dev.quire.server.sync..")
+                    .orShould()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage("dev.quire.server")
+                    .because("the two adapters are wired together by QuireServer only");
 }

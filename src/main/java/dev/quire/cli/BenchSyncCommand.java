@@ -66,8 +66,10 @@ final class BenchSyncCommand implements Callable<Integer> {
             description = "y-websocket 2.1.0's bin/server.cjs (default: ${DEFAULT-VALUE}).")
     Path stockServer;
 
-    @Option(names = "--server-java-opts", paramLabel = "OPTS", defaultValue = "",
-            description = "JVM options of the Quire server's JVM, space-separated (default: none).")
+    // the quire launcher's own default (QUIRE_JAVA_OPTS), so the server runs as `./quire server` runs it
+    @Option(names = "--server-java-opts", paramLabel = "OPTS", defaultValue = "-XX:+UseParallelGC",
+            description = "JVM options of the Quire server's JVM, space-separated (default: ${DEFAULT-VALUE}, as the"
+                    + " quire launcher runs it).")
     String serverJavaOpts;
 
     @Option(names = "--timeout", paramLabel = "SECONDS",

@@ -34,7 +34,18 @@ public final class Main implements Callable<Integer> {
 
     /** The full command tree; tests use this with their own output writers. */
     public static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        CommandLine cli = new CommandLine(new Main());
+        // A failure the user can act on (a port in use, a read-only data directory, --dev on a public address) is
+        // one line that says so; the stack trace only with QUIRE_DEBUG set.
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            commandLine.getErr().println("quire: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            if (System.getenv("QUIRE_DEBUG") != null) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            commandLine.getErr().flush();
+            return 1;
+        });
+        return cli;
     }
 
     public static void main(String[] args) {

@@ -8,6 +8,7 @@ import dev.quire.server.auth.PasswordHasher;
 import dev.quire.server.auth.Tickets;
 import dev.quire.server.auth.TokenIssuer;
 import dev.quire.server.auth.TokenService;
+import dev.quire.server.auth.TokenVerifier;
 import dev.quire.server.auth.User;
 import dev.quire.server.http.ApiRoutes;
 import dev.quire.server.http.Discovery;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,11 +75,10 @@ public final class QuireServer implements AutoCloseable {
     }
 
     /**
-     * As {@link #start(ServerConfig, Clock)}, with the sync server's settings adjusted after they are derived from
-     * {@code config}: tests that move a fake clock shorten the sweep interval so expiry is checked within
-     * milliseconds of real time. Not public: production runs with the settings {@code config} implies.
+     * As {@link #start(ServerConfig, Clock)}, with the sync server's settings adjusted: for tests that need a small
+     * frame limit or rate limit so that their bad input stays cheap. Production never calls it.
      */
-    static QuireServer start(ServerConfig config, Clock clock, UnaryOperator<SyncServerConfig> syncTuning) {
+    static QuireServer start(ServerConfig config, Clock clock, UnaryOperator<SyncServerConfig> tuneSync) {
         config.checkDevBinding();
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -104,7 +105,16 @@ public final class QuireServer implements AutoCloseable {
                         clock, random);
                 verifier = JwtVerifier.forKeyRing(keys, issuer, config.audience(), users, clock);
             }
-            verifier = verifier.withExpiredGrace(config.expiredGrace());
+            JwtVerifier jwt = verifier.withExpiredGrace(config.expiredGrace());
+            TokenVerifier checked = token -> {
+                JwtVerifier.Verified v = jwt.verifyDetailed(token);
+                if (v.graced()) {
+                    log.atWarn().addKeyValue("user", v.principal().userId())
+                            .addKeyValue("expired_at", v.tokenExpiresAt())
+                            .log("accepted an expired token within --expired-grace; the client should refresh");
+                }
+                return v.principal();
+            };
             Tickets tickets = new Tickets(clock, random);
             AccessService access = new AccessService(storage.documents(), storage.workspaces(),
                     id -> users.byId(id).isPresent(), clock);
@@ -115,19 +125,30 @@ public final class QuireServer implements AutoCloseable {
                 return t;
             });
             opened.add(scheduler::shutdownNow);
-            SyncServerConfig syncConfig = SyncServerConfig.defaults().withDevMode(config.dev())
-                    .withExpiry(config.warnBefore(), config.expiredGrace());
-            syncConfig = syncTuning.apply(syncConfig);
+            if (tokens != null) {
+                TokenService service = tokens;
+                // Expired refresh families are useless but kept their rows; clear them out now and then.
+                scheduler.scheduleWithFixedDelay(() -> {
+                    try {
+                        int n = service.pruneExpired();
+                        log.atDebug().addKeyValue("families", n).log("pruned expired refresh tokens");
+                    } catch (RuntimeException e) {
+                        log.atWarn().setCause(e).log("pruning expired refresh tokens failed");
+                    }
+                }, 1, 60, TimeUnit.MINUTES);
+            }
+            SyncServerConfig syncConfig = tuneSync.apply(SyncServerConfig.defaults().withDevMode(config.dev())
+                    .withExpiry(config.warnBefore(), config.expiredGrace()));
             SyncServer sync = new SyncServer(new InetSocketAddress(config.host(), config.effectiveSyncPort()),
-                    verifier, tickets, access, storage.documents(), clock, scheduler, metrics, syncConfig);
+                    checked, tickets, access, storage.documents(), clock, scheduler, metrics, syncConfig);
             sync.start();
             opened.add(sync);
 
             Discovery discovery = new Discovery(config.publicUrl(), config.publicSyncUrl(), sync.port(), issuer,
                     Version.current(), config.dev());
-            ApiRoutes routes = new ApiRoutes(tokens, verifier, tickets, access, keys == null ? null : keys::publicJwks,
+            ApiRoutes routes = new ApiRoutes(tokens, checked, tickets, access, keys == null ? null : keys::publicJwks,
                     nameOrId -> users.byName(nameOrId).or(() -> users.byId(nameOrId)).map(User::id),
-                    id -> users.byId(id).map(User::name).orElse(id), sync::documentUpdated, discovery, metrics,
+                    id -> users.byId(id).map(User::name).orElse(id), sync::documentUpdated, sync::accessChanged, discovery, metrics,
                     () -> healthy(storage), config.dev());
             HttpApi http = HttpApi.start(new InetSocketAddress(config.host(), config.httpPort()), routes, 16);
             opened.add(http);

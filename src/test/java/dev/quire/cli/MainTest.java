@@ -1,6 +1,7 @@
 package dev.quire.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,5 +63,13 @@ class MainTest {
         assertTrue(run.out().contains("--out=state.bin"), run.out());
         assertTrue(run.out().contains("--repeat=N"), run.out());
         assertTrue(run.out().contains("FILE"), run.out());
+    }
+
+    @Test
+    void aServerThatCannotStartSaysWhyInOneLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        CliRun run = CliRun.of("server", "--dev", "--host", "0.0.0.0", "--data", dir.toString());
+        assertEquals(1, run.exitCode());
+        assertTrue(run.err().startsWith("quire: --dev refuses to listen on 0.0.0.0"), run.err());
+        assertFalse(run.err().contains("\tat "), "no stack trace: " + run.err());
     }
 }

@@ -1,5 +1,6 @@
 package dev.quire.protocol;
 
+import dev.quire.testing.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,30 +22,7 @@ class AwarenessStatesTest {
     private static final long LOCAL = 100;
 
     /** A clock the test moves by hand. */
-    private static final class FakeClock extends Clock {
-        private Instant now = Instant.parse("2026-11-24T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final FakeClock clock = new FakeClock();
+    private final TestClock clock = TestClock.at("2026-11-24T10:00:00Z");
     private final AwarenessStates states = new AwarenessStates(LOCAL, clock);
 
     private static AwarenessEntry entry(long client, long clock, String state) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.quire.server.auth.User;
+import dev.quire.testing.TestClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -114,7 +114,7 @@ final class LoadRun {
                 config.docs());
         List<CompletableFuture<?>> all = new ArrayList<>();
         for (LoadClient client : clients) {
-            all.add(client.connect(http, server.syncUri(client.docIndex), server.headers(client.index),
+            all.add(client.connect(http, server.syncUri(client.docIndex), server.headers(client.index, client.docIndex),
                     server.subprotocols(), left()).thenCompose(ws -> client.synced));
         }
         CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).get(left().toNanos(), TimeUnit.NANOSECONDS);

@@ -20,18 +20,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Quire's reference server ({@code quire server}) as a child JVM, with authentication and durable acks on: one
- * bench user, a password grant for its access token, documents created over the document API, and every client
- * connecting with {@code Authorization: Bearer} and the {@code quire.v1} subprotocol.
- *
- * <p>TODO(lead, issue 5): this class is written against the server's description in the issue, before the server
- * was on this branch; check it against the merged server and adjust where marked TODO: the {@code server user add}
- * argument order, whether the server needs more flags (sync port, --users), the readiness check (/healthz), the
- * discovery key and its placeholder, and the shape of {@code POST /docs}. Nothing else in the benchmark depends on
- * the server: the load, the measurements and the table are the ones the stock target uses.
+ * Quire's reference server ({@code quire server}) as a child JVM, with authentication and durable acks on: one user
+ * per document ({@code bench-0}, {@code bench-1}, …, added with {@code quire server user add}), each logging in with
+ * a password grant and creating its document over the document API, and every client of a document connecting as that
+ * document's user with {@code Authorization: Bearer} and the {@code quire.v1} subprotocol. Several users rather than
+ * one, so that the server's per-user work (token verification, client id binding, awareness stamping) is exercised
+ * as a team would exercise it; ten clients of one user on one document are one person's windows and devices.
  */
 public final class QuireServerTarget implements Target {
-    private static final String USER = "bench";
+    private static final String USER_PREFIX = "bench-";
+    private static final String READY_PREFIX = "Quire server: ";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String java;
@@ -73,45 +71,60 @@ public final class QuireServerTarget implements Target {
     public Running start(int docs, Path workDir, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Path data = workDir.resolve("data");
-        String password = randomSecret();
-        addUser(data, password, workDir, timeout);
+        List<String> passwords = new ArrayList<>();
+        for (int d = 0; d < docs; d++) {
+            String password = randomSecret();
+            addUser(data, USER_PREFIX + d, password, workDir, remaining(deadline));
+            passwords.add(password);
+        }
 
         int port = ServerProcess.freePort();
-        // TODO(lead): if the sync listener needs its own port flag, add it here; the URL comes from discovery
-        ServerProcess process = ServerProcess.start("quire-server", command("server", "--port",
-                Integer.toString(port), "--data", data.toString(), "--access-ttl", "2h"), Map.of(), workDir, null);
+        int syncPort = ServerProcess.freePort();
+        // long-lived tokens: the load never renews, and an expiry close in the middle would count as lost edits
+        ServerProcess process = ServerProcess.start("quire-server", command("server", "--port", Integer.toString(port),
+                "--sync-port", Integer.toString(syncPort), "--data", data.toString(), "--access-ttl", "2h"),
+                Map.of(), workDir, line -> line.startsWith(READY_PREFIX));
         try {
+            process.awaitReady(remaining(deadline));
             URI base = URI.create("http://127.0.0.1:" + port);
             HttpClient http = HttpClient.newBuilder().connectTimeout(timeout).build();
-            awaitHealthy(http, base, process, deadline);
-            String token = accessToken(http, base, password);
+            requireHealthy(http, base);
             String template = discover(http, base).path("sync_url_template").asText(null);
-            if (template == null) {
-                throw new IOException("GET /.well-known/quire has no sync_url_template");
+            if (template == null || !template.contains("{docId}")) {
+                throw new IOException("GET /.well-known/quire has no sync_url_template with {docId}");
             }
             List<URI> syncUris = new ArrayList<>();
+            List<String> tokens = new ArrayList<>();
             for (int d = 0; d < docs; d++) {
+                String token = accessToken(http, base, USER_PREFIX + d, passwords.get(d));
                 String id = createDoc(http, base, token, "bench-" + d);
-                // TODO(lead): the placeholder the server's template uses
-                syncUris.add(URI.create(template.replace("{docId}", id).replace("{id}", id)));
-            }
-            for (URI uri : syncUris) {
+                URI uri = URI.create(template.replace("{docId}", URLEncoder.encode(id, StandardCharsets.UTF_8)));
                 LoadRun.requireLoopback(uri);
+                syncUris.add(uri);
+                tokens.add(token);
             }
-            return new QuireRunning(process, syncUris, token);
+            return new QuireRunning(process, syncUris, tokens);
         } catch (IOException | InterruptedException | RuntimeException e) {
             process.close();
             throw e;
         }
     }
 
-    /** {@code quire server user add NAME}, password on stdin, before the server holds the data directory. */
-    private void addUser(Path data, String password, Path workDir, Duration timeout)
+    private static Duration remaining(long deadline) throws IOException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new IOException("quire server was not ready in time");
+        }
+        return Duration.ofNanos(left);
+    }
+
+    /** {@code quire server user add --data DIR NAME}, password on stdin, before the server holds the data directory. */
+    private void addUser(Path data, String name, String password, Path workDir, Duration timeout)
             throws IOException, InterruptedException {
-        // TODO(lead): argument order of the merged CLI (is --data an option of `server` or of `user add`?)
-        Process p = new ProcessBuilder(command("server", "user", "add", "--data", data.toString(), USER))
+        Path log = workDir.resolve("user-add.log");
+        Process p = new ProcessBuilder(command("server", "user", "add", "--data", data.toString(), name))
                 .directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(workDir.resolve("user-add.log").toFile()).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         try (OutputStream stdin = p.getOutputStream()) {
             stdin.write((password + "\n").getBytes(StandardCharsets.UTF_8));
         }
@@ -120,37 +133,23 @@ public final class QuireServerTarget implements Target {
             throw new IOException("quire server user add did not finish in " + timeout);
         }
         if (p.exitValue() != 0) {
-            throw new IOException("quire server user add failed (exit " + p.exitValue() + "); see "
-                    + workDir.resolve("user-add.log"));
+            throw new IOException("quire server user add " + name + " failed (exit " + p.exitValue() + "); see " + log);
         }
     }
 
-    /** Polls GET /healthz: the server prints nothing agreed on when it listens. */
-    private static void awaitHealthy(HttpClient http, URI base, ServerProcess process, long deadline)
-            throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/healthz")).timeout(Duration.ofSeconds(2)).build();
-        while (true) {
-            try {
-                if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            if (!process.isAlive()) {
-                throw new IOException("quire server exited during start-up; see " + process.log());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("quire server was not healthy in time; see " + process.log());
-            }
-            TimeUnit.MILLISECONDS.sleep(100);
+    /** The ready line says the listeners are bound; /healthz says the storage is open too. */
+    private static void requireHealthy(HttpClient http, URI base) throws IOException, InterruptedException {
+        int status = http.send(HttpRequest.newBuilder(base.resolve("/healthz")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status != 200) {
+            throw new IOException("GET /healthz answered " + status);
         }
     }
 
     /** RFC 6749 §4.3 password grant; the token never appears in a message. */
-    private static String accessToken(HttpClient http, URI base, String password)
+    private static String accessToken(HttpClient http, URI base, String user, String password)
             throws IOException, InterruptedException {
-        String form = "grant_type=password&username=" + URLEncoder.encode(USER, StandardCharsets.UTF_8)
+        String form = "grant_type=password&username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
                 + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/auth/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
@@ -199,12 +198,12 @@ public final class QuireServerTarget implements Target {
     private static final class QuireRunning implements Running {
         private final ServerProcess process;
         private final List<URI> syncUris;
-        private final String token;
+        private final List<String> tokens;
 
-        QuireRunning(ServerProcess process, List<URI> syncUris, String token) {
+        QuireRunning(ServerProcess process, List<URI> syncUris, List<String> tokens) {
             this.process = process;
             this.syncUris = List.copyOf(syncUris);
-            this.token = token;
+            this.tokens = List.copyOf(tokens);
         }
 
         @Override
@@ -218,8 +217,8 @@ public final class QuireServerTarget implements Target {
         }
 
         @Override
-        public Map<String, String> headers(int client) {
-            return Map.of("Authorization", "Bearer " + token);
+        public Map<String, String> headers(int client, int doc) {
+            return Map.of("Authorization", "Bearer " + tokens.get(doc));
         }
 
         @Override
@@ -239,7 +238,7 @@ public final class QuireServerTarget implements Target {
 
         @Override
         public String toString() {
-            return "QuireRunning[pid " + process.pid() + ", " + syncUris.size() + " docs]"; // never the token
+            return "QuireRunning[pid " + process.pid() + ", " + syncUris.size() + " docs]"; // never a token
         }
     }
 }

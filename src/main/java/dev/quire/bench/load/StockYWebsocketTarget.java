@@ -59,7 +59,7 @@ public final class StockYWebsocketTarget implements Target {
             }
 
             @Override
-            public Map<String, String> headers(int client) {
+            public Map<String, String> headers(int client, int doc) {
                 return Map.of();
             }
 

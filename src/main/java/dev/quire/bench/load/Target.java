@@ -31,8 +31,11 @@ public interface Target {
         /** The sync WebSocket URL of document {@code doc} (0-based); loopback only. */
         URI syncUri(int doc);
 
-        /** Headers for client {@code client}'s WebSocket handshake (e.g. Authorization). Never logged. */
-        Map<String, String> headers(int client);
+        /**
+         * Headers for client {@code client}'s WebSocket handshake to document {@code doc} (e.g. Authorization).
+         * Never logged.
+         */
+        Map<String, String> headers(int client, int doc);
 
         /** WebSocket subprotocols to offer, empty for none. */
         List<String> subprotocols();

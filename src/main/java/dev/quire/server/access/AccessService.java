@@ -242,6 +242,16 @@ public final class AccessService implements DocumentAccess {
         return onDocument(docId, () -> documents.writerOf(docId, clientId, clock));
     }
 
+    /**
+     * Who wrote the characters {@code [from, to)} of the document's text {@code textName}, as spans of one writer
+     * each, in text order.
+     */
+    public List<AuthorSpan> authors(String userId, String docId, String textName, int from, int to) {
+        require(userId, docId, Role.READER, "reading its history");
+        return onDocument(docId, () -> Authorship.spans(documents.loadState(docId), textName, from, to,
+                (client, clock) -> documents.writerOf(docId, client, clock)));
+    }
+
     // ---- input ----
 
     /**

@@ -11,6 +11,9 @@ import java.util.Objects;
  * @param expiresAt when the credential stops being valid ({@link Instant#MAX} in dev mode)
  */
 public record Principal(String userId, String name, Instant expiresAt) {
+    /** Everyone in dev mode ({@code --dev}, loopback only): no credential, never expires. */
+    public static final Principal DEV = new Principal("dev", "dev", Instant.MAX);
+
     public Principal {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(name, "name");

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -23,12 +24,14 @@ import java.util.function.Supplier;
  * @param userIdOf        a user name or id to the user id, for sharing by name
  * @param userNameOf      a user id to its display name, for history listings
  * @param documentUpdated tells live sync connections about an update imported over HTTP
+ * @param accessChanged   tells live sync connections to re-check their roles (after unsharing, deleting)
  * @param healthy         whether storage answers, for {@code /healthz}
  * @param devMode         every request is user {@code dev}, no token needed (loopback only; see ServerConfig)
  */
 public record ApiRoutes(TokenService tokens, TokenVerifier verifier, Tickets tickets, AccessService access,
                         Supplier<String> jwks, Function<String, Optional<String>> userIdOf,
                         Function<String, String> userNameOf, BiConsumer<String, byte[]> documentUpdated,
+                        Consumer<String> accessChanged,
                         Discovery discovery, PrometheusMeterRegistry metrics, BooleanSupplier healthy,
                         boolean devMode) {
 
@@ -39,6 +42,7 @@ public record ApiRoutes(TokenService tokens, TokenVerifier verifier, Tickets tic
         Objects.requireNonNull(userIdOf);
         Objects.requireNonNull(userNameOf);
         Objects.requireNonNull(documentUpdated);
+        Objects.requireNonNull(accessChanged);
         Objects.requireNonNull(discovery);
         Objects.requireNonNull(metrics);
         Objects.requireNonNull(healthy);
@@ -48,7 +52,7 @@ public record ApiRoutes(TokenService tokens, TokenVerifier verifier, Tickets tic
         Router router = new Router();
         Callers callers = new Callers(verifier, devMode, metrics);
         new AuthEndpoints(tokens, tickets, access, callers, metrics).register(router);
-        new DocumentEndpoints(access, callers, userIdOf, userNameOf, documentUpdated).register(router);
+        new DocumentEndpoints(access, callers, userIdOf, userNameOf, documentUpdated, accessChanged).register(router);
         new MetaEndpoints(discovery, jwks, metrics, healthy).register(router);
         return router;
     }

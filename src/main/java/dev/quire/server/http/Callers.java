@@ -5,15 +5,12 @@ import dev.quire.server.auth.AuthException;
 import dev.quire.server.auth.Principal;
 import dev.quire.server.auth.TokenVerifier;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Instant;
 
 /**
  * Who is calling: the bearer token's user (RFC 6750 §2.1, header only: a token in the query is refused, since URLs
  * end up in logs), or user {@code dev} in dev mode.
  */
 final class Callers {
-    static final Principal DEV = new Principal("dev", "dev", Instant.MAX);
-
     private final TokenVerifier verifier;
     private final boolean devMode;
     private final MeterRegistry metrics;
@@ -26,7 +23,7 @@ final class Callers {
 
     Principal of(Exchange exchange) {
         if (devMode) {
-            return DEV;
+            return Principal.DEV;
         }
         try {
             if (exchange.query().containsKey("access_token")) {

@@ -3,6 +3,7 @@ package dev.quire.server.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.quire.protocol.ProtocolCodec;
 import dev.quire.server.access.AccessService;
+import dev.quire.server.access.AuthorSpan;
 import dev.quire.server.access.DocumentView;
 import dev.quire.server.access.Role;
 import dev.quire.server.auth.Principal;
@@ -17,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -30,14 +32,17 @@ final class DocumentEndpoints {
     private final Function<String, Optional<String>> userIdOf;
     private final Function<String, String> userNameOf;
     private final BiConsumer<String, byte[]> documentUpdated;
+    private final Consumer<String> accessChanged;
 
     DocumentEndpoints(AccessService access, Callers callers, Function<String, Optional<String>> userIdOf,
-                      Function<String, String> userNameOf, BiConsumer<String, byte[]> documentUpdated) {
+                      Function<String, String> userNameOf, BiConsumer<String, byte[]> documentUpdated,
+                      Consumer<String> accessChanged) {
         this.access = access;
         this.callers = callers;
         this.userIdOf = userIdOf;
         this.userNameOf = userNameOf;
         this.documentUpdated = documentUpdated;
+        this.accessChanged = accessChanged;
     }
 
     void register(Router r) {
@@ -70,6 +75,7 @@ final class DocumentEndpoints {
         });
         r.route("DELETE", "/docs/{id}", ex -> {
             access.delete(user(ex), ex.pathParam("id"));
+            accessChanged.accept(ex.pathParam("id")); // its open connections are closed
             ex.noContent();
         });
         r.route("GET", "/docs/{id}/shares", ex -> ex.json(200, Map.of("shares",
@@ -79,7 +85,9 @@ final class DocumentEndpoints {
             Role role = role(text(ex.jsonObject(), "role"));
             String other = userIdOf.apply(ex.pathParam("user"))
                     .orElseThrow(() -> ApiError.badRequest("there is no user " + ex.pathParam("user")));
-            ex.json(200, share(access.share(user, ex.pathParam("id"), other, role)));
+            ShareInfo shared = access.share(user, ex.pathParam("id"), other, role);
+            accessChanged.accept(ex.pathParam("id")); // a writer made reader stops writing at once
+            ex.json(200, share(shared));
         });
         r.route("DELETE", "/docs/{id}/shares/{user}", ex -> {
             String user = user(ex);
@@ -87,6 +95,7 @@ final class DocumentEndpoints {
             if (!access.unshare(user, ex.pathParam("id"), other)) {
                 throw new ApiError(404, "NOT_FOUND", "the document is not shared with " + ex.pathParam("user"));
             }
+            accessChanged.accept(ex.pathParam("id")); // the former reader or writer is disconnected
             ex.noContent();
         });
         r.route("GET", "/docs/{id}/export", ex -> ex.send(200, "application/octet-stream",
@@ -99,6 +108,15 @@ final class DocumentEndpoints {
             int limit = (int) Math.min(number(q.get("limit"), 1000, "limit"), 10_000);
             ex.json(200, Map.of("history", access.history(user, ex.pathParam("id"), after, limit).stream()
                     .map(this::history).toList()));
+        });
+        r.route("GET", "/docs/{id}/authors", ex -> {
+            String user = user(ex);
+            Map<String, String> q = ex.query();
+            long from = number(q.get("from"), 0, "from");
+            long to = number(q.get("to"), Integer.MAX_VALUE, "to");
+            String text = q.getOrDefault("text", "text");
+            ex.json(200, Map.of("authors", access.authors(user, ex.pathParam("id"), text, (int) Math.min(from,
+                    Integer.MAX_VALUE), (int) Math.min(to, Integer.MAX_VALUE)).stream().map(this::span).toList()));
         });
         r.route("GET", "/docs/{id}/writer", ex -> {
             String user = user(ex);
@@ -174,6 +192,17 @@ final class DocumentEndpoints {
         m.put("time", e.serverTime().toString());
         m.put("bytes", e.byteLength());
         m.put("added", e.added().stream().map(DocumentEndpoints::range).toList());
+        return m;
+    }
+
+    private Map<String, Object> span(AuthorSpan s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("from", s.from());
+        m.put("to", s.to());
+        m.put("user", s.writer().map(HistoryEntry::userId).orElse(null));
+        m.put("name", s.writer().map(e -> userNameOf.apply(e.userId())).orElse(null));
+        m.put("seq", s.writer().map(HistoryEntry::seq).orElse(null));
+        m.put("time", s.writer().map(e -> e.serverTime().toString()).orElse(null));
         return m;
     }
 

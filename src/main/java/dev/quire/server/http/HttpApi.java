@@ -33,13 +33,15 @@ public final class HttpApi implements AutoCloseable {
             throw new UncheckedIOException("cannot listen for HTTP on " + address + ": " + e.getMessage(), e);
         }
         AtomicInteger n = new AtomicInteger();
-        // Bounded: a flood of requests queues instead of spawning threads without end.
+        // Bounded: a flood of requests queues instead of spawning threads without end; when the queue is full the
+        // dispatcher thread runs the request itself, which stops it accepting more until then (backpressure rather
+        // than an exception inside HttpServer's dispatcher).
         ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(1024), r -> {
                     Thread t = new Thread(r, "quire-http-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                }, new ThreadPoolExecutor.AbortPolicy());
+                }, new ThreadPoolExecutor.CallerRunsPolicy());
         executor.allowCoreThreadTimeOut(true);
         server.setExecutor(executor);
         server.createContext("/", routes.router());

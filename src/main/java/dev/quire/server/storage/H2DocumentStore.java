@@ -127,17 +127,8 @@ public final class H2DocumentStore implements DocumentStore {
     public List<DocumentInfo> documents(String workspaceId) {
         requireId("workspace id", workspaceId);
         return db.transaction("listing the documents of workspace " + workspaceId, false, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + DOC_COLUMNS
-                    + " FROM documents WHERE workspace_id = ? ORDER BY created_at, id")) {
-                ps.setString(1, workspaceId);
-                List<DocumentInfo> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(documentInfo(rs));
-                    }
-                }
-                return out;
-            }
+            return Rows.list(c, "SELECT " + DOC_COLUMNS + " FROM documents WHERE workspace_id = ? ORDER BY created_at, id",
+                    H2DocumentStore::documentInfo, workspaceId);
         });
     }
 
@@ -220,7 +211,9 @@ public final class H2DocumentStore implements DocumentStore {
             List<ClockRange> added = added(before, after);
             long seq = current.lastSeq + 1;
             try {
-                db.transaction("storing an update of " + update.length + " bytes for document " + docId, true, c -> {
+                // group commit: the document's lock is held until this update's commit, other documents' updates
+                // may share it (H2Database's class comment)
+                db.groupTransaction("storing an update of " + update.length + " bytes for document " + docId, c -> {
                     insertUpdate(c, docId, seq, update, userId, connectionId, serverTime, added);
                     bindClients(c, docId, newClients, userId);
                     return null;

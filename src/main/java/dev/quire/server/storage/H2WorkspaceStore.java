@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -99,17 +98,9 @@ final class H2WorkspaceStore implements WorkspaceStore {
     public List<WorkspaceInfo> workspaces(String ownerUserId) {
         requireId("owner user id", ownerUserId);
         return db.transaction("listing the workspaces of user " + ownerUserId, false, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + WS_COLUMNS + " FROM workspaces"
-                    + " WHERE owner_user_id = ? ORDER BY is_default DESC, created_at, id")) {
-                ps.setString(1, ownerUserId);
-                List<WorkspaceInfo> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(workspaceInfo(rs));
-                    }
-                }
-                return out;
-            }
+            return Rows.list(c, "SELECT " + WS_COLUMNS + " FROM workspaces"
+                    + " WHERE owner_user_id = ? ORDER BY is_default DESC, created_at, id",
+                    H2WorkspaceStore::workspaceInfo, ownerUserId);
         });
     }
 
@@ -117,18 +108,9 @@ final class H2WorkspaceStore implements WorkspaceStore {
     public List<DocumentInfo> ownedDocuments(String ownerUserId) {
         requireId("owner user id", ownerUserId);
         return db.transaction("listing the documents of user " + ownerUserId, false, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + D_COLUMNS + " FROM documents d"
+            return Rows.list(c, "SELECT " + D_COLUMNS + " FROM documents d"
                     + " JOIN workspaces w ON w.id = d.workspace_id WHERE w.owner_user_id = ?"
-                    + " ORDER BY d.created_at, d.id")) {
-                ps.setString(1, ownerUserId);
-                List<DocumentInfo> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(documentInfo(rs));
-                    }
-                }
-                return out;
-            }
+                    + " ORDER BY d.created_at, d.id", H2DocumentStore::documentInfo, ownerUserId);
         });
     }
 
@@ -199,18 +181,10 @@ final class H2WorkspaceStore implements WorkspaceStore {
         requireId("document id", docId);
         return db.transaction("listing the shares of document " + docId, false, c -> {
             requireDocument(c, docId);
-            try (PreparedStatement ps = c.prepareStatement("SELECT doc_id, user_id, role, created_at"
-                    + " FROM document_shares WHERE doc_id = ? ORDER BY created_at, user_id")) {
-                ps.setString(1, docId);
-                List<ShareInfo> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new ShareInfo(rs.getString(1), rs.getString(2), ShareRole.valueOf(rs.getString(3)),
-                                rs.getObject(4, OffsetDateTime.class).toInstant()));
-                    }
-                }
-                return out;
-            }
+            return Rows.list(c, "SELECT doc_id, user_id, role, created_at"
+                    + " FROM document_shares WHERE doc_id = ? ORDER BY created_at, user_id",
+                    rs -> new ShareInfo(rs.getString(1), rs.getString(2), ShareRole.valueOf(rs.getString(3)),
+                            rs.getObject(4, OffsetDateTime.class).toInstant()), docId);
         });
     }
 
@@ -218,17 +192,9 @@ final class H2WorkspaceStore implements WorkspaceStore {
     public List<SharedDocument> sharedWith(String userId) {
         requireId("user id", userId);
         return db.transaction("listing the documents shared with user " + userId, false, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + D_COLUMNS + ", s.role FROM document_shares s"
-                    + " JOIN documents d ON d.id = s.doc_id WHERE s.user_id = ? ORDER BY s.created_at, d.id")) {
-                ps.setString(1, userId);
-                List<SharedDocument> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new SharedDocument(documentInfo(rs), ShareRole.valueOf(rs.getString(7))));
-                    }
-                }
-                return out;
-            }
+            return Rows.list(c, "SELECT " + D_COLUMNS + ", s.role FROM document_shares s"
+                    + " JOIN documents d ON d.id = s.doc_id WHERE s.user_id = ? ORDER BY s.created_at, d.id",
+                    rs -> new SharedDocument(documentInfo(rs), ShareRole.valueOf(rs.getString(7))), userId);
         });
     }
 

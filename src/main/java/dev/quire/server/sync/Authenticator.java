@@ -5,16 +5,13 @@ import dev.quire.server.auth.AuthException;
 import dev.quire.server.auth.Principal;
 import dev.quire.server.auth.Tickets;
 import dev.quire.server.auth.TokenVerifier;
-import java.time.Instant;
 
 /**
  * Turns a connection's credential into the user it speaks for, or an {@link AuthException} with the code to close
- * with. Dev mode admits everyone as {@link #DEV}; otherwise a credential is always required (issue 5: "there is no
+ * with. Dev mode admits everyone as {@link Principal#DEV}; otherwise a credential is always required (issue 5: "there is no
  * development-token fallback").
  */
 final class Authenticator {
-    static final Principal DEV = new Principal("dev", "dev", Instant.MAX);
-
     private final TokenVerifier verifier;
     private final Tickets tickets;
     private final boolean devMode;
@@ -27,7 +24,7 @@ final class Authenticator {
 
     Principal authenticate(ConnectRequest request) {
         if (devMode) {
-            return DEV;
+            return Principal.DEV;
         }
         ConnectRequest.Credential credential = request.credential();
         if (credential instanceof ConnectRequest.Bearer bearer) {
@@ -53,7 +50,7 @@ final class Authenticator {
     /** In-band renewal: the fresh token must speak for the same user as the connection. */
     Principal renew(String token, String connectedUserId) {
         if (devMode) {
-            return DEV;
+            return Principal.DEV;
         }
         if (token == null || token.isBlank()) {
             throw new AuthException(AuthError.AUTH_REQUIRED, "renew without a token");

@@ -24,6 +24,7 @@ import dev.quire.server.auth.AuthError;
 import dev.quire.server.auth.AuthException;
 import dev.quire.server.auth.Principal;
 import dev.quire.server.storage.Appended;
+import dev.quire.server.storage.ClientIdTakenException;
 import dev.quire.server.storage.InvalidUpdateException;
 import dev.quire.server.storage.NoSuchDocumentException;
 import io.micrometer.core.instrument.Timer;
@@ -478,8 +479,10 @@ final class Room {
     /** How an update the store refused is reported: a close code and the reason sent with it. */
     record Refusal(int code, String reason) {
         static Refusal of(InvalidUpdateException e) {
-            // TODO(lead): map dev.quire.server.storage.ClientIdTakenException (access branch) to
-            //  (POLICY_VIOLATION, FORBIDDEN): the update is well-formed, the user is not allowed that client id.
+            if (e instanceof ClientIdTakenException) {
+                // Well-formed, but another user writes under that Yjs client id: a policy matter, not bad data.
+                return new Refusal(CloseCodes.POLICY_VIOLATION, AuthError.FORBIDDEN.name());
+            }
             return new Refusal(CloseCodes.INVALID_PAYLOAD, CloseCodes.INVALID_UPDATE);
         }
     }

@@ -8,20 +8,21 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.java_websocket.WebSocket;
+import org.java_websocket.drafts.Draft_6455;
 import org.java_websocket.exceptions.WebsocketNotConnectedException;
+import org.java_websocket.framing.CloseFrame;
 import org.java_websocket.framing.Framedata;
 import org.java_websocket.handshake.ClientHandshake;
 import org.java_websocket.protocols.Protocol;
@@ -54,8 +55,6 @@ public final class SyncServer implements AutoCloseable {
      * y-protocols.
      */
     public static final String SUBPROTOCOL = "quire.v1";
-    /** How long a client may take to answer the server's close frame before its TCP connection is dropped. */
-    static final Duration CLOSE_HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Endpoint endpoint;
     private final SyncService service;
@@ -173,7 +172,7 @@ public final class SyncServer implements AutoCloseable {
             // Offer Quire's subprotocol, and accept clients that ask for none (the empty Protocol matches anything):
             // RFC 6455 §4.2.2, the server echoes the one it picked. The library enforces the frame limit itself,
             // also across fragments, and closes with 1009.
-            super(address, List.of(new GracefulCloseDraft(List.of(),
+            super(address, List.of(new Draft_6455(List.of(),
                     List.of(new Protocol(SUBPROTOCOL), new Protocol("")), maxFrameBytes)));
             setReuseAddr(true);
             setTcpNoDelay(true); // small frames (keystrokes) must not wait for Nagle
@@ -190,7 +189,9 @@ public final class SyncServer implements AutoCloseable {
         public void onOpen(WebSocket ws, ClientHandshake handshake) {
             var request = ConnectRequest.parse(handshake.getResourceDescriptor(), handshake.getFieldValue("Authorization"));
             if (request.isEmpty()) {
-                new WsLink(ws, false, scheduler).close(CloseCodes.POLICY_VIOLATION, CloseCodes.NOT_FOUND);
+                // closed from another thread, as every refusal is: a close from inside onOpen reached the client
+                // as 1006 in tests (before the library had finished opening the socket)
+                pool.execute(() -> ws.close(CloseCodes.POLICY_VIOLATION, CloseCodes.NOT_FOUND));
                 return;
             }
             boolean quire = ws.getProtocol() != null && SUBPROTOCOL.equals(ws.getProtocol().getProvidedProtocol());
@@ -246,6 +247,9 @@ public final class SyncServer implements AutoCloseable {
 
     /** A Java-WebSocket socket as a {@link Link}. */
     private record WsLink(WebSocket ws, boolean quire, ScheduledExecutorService scheduler) implements Link {
+        /** How long a closed client has to answer the close frame before its TCP connection is dropped. */
+        static final long CLOSE_TIMEOUT_MILLIS = 5_000;
+
         @Override
         public void send(byte[] frame) {
             try {
@@ -256,24 +260,31 @@ public final class SyncServer implements AutoCloseable {
         }
 
         /**
-         * Sends the close frame and drops the TCP connection when the client answers it, or after
-         * {@link #CLOSE_HANDSHAKE_TIMEOUT}: a client still sending would otherwise get a TCP reset that can swallow
-         * the close code and reason (see {@link GracefulCloseDraft}).
+         * Java-WebSocket's server drops the TCP connection as soon as its close frame is written, without waiting for
+         * the client's (SocketChannelIOHelper.batch). A client that is still sending (a stock provider sends sync
+         * step 1 right on open; a flooder has frames in flight) then gets a RST, and its TCP stack may discard the
+         * close frame unread: it reports 1006 and never learns the code, which for a refusal is all a browser can
+         * learn. So the close frame goes out as a plain frame and the library ends the connection once the client
+         * answers it (a remote close); a client that never answers is dropped after {@link #CLOSE_TIMEOUT_MILLIS}.
          */
         @Override
         public void close(int code, String reason) {
-            if (!GracefulCloseDraft.sendClose(ws, code, reason)) {
-                ws.close(code, reason);
-                return;
+            CloseFrame frame = new CloseFrame();
+            frame.setCode(code);
+            frame.setReason(reason);
+            try {
+                ws.sendFrame(frame);
+            } catch (WebsocketNotConnectedException e) {
+                return; // closed meanwhile; its close callback cleans up
             }
             try {
                 scheduler.schedule(() -> {
                     if (!ws.isClosed()) {
                         ws.closeConnection(code, reason);
                     }
-                }, CLOSE_HANDSHAKE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                }, CLOSE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
             } catch (RejectedExecutionException e) {
-                ws.closeConnection(code, reason); // shutting down
+                ws.closeConnection(code, reason); // shutting down: no time to wait for the answer
             }
         }
 

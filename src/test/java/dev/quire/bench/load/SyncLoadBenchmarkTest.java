@@ -95,8 +95,8 @@ class SyncLoadBenchmarkTest {
                         return running.syncUri(doc);
                     }
 
-                    public Map<String, String> headers(int client) {
-                        return running.headers(client);
+                    public Map<String, String> headers(int client, int doc) {
+                        return running.headers(client, doc);
                     }
 
                     public List<String> subprotocols() {

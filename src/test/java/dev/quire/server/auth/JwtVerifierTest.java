@@ -1,5 +1,6 @@
 package dev.quire.server.auth;
 
+import dev.quire.testing.TestClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

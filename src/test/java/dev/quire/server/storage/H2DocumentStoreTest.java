@@ -1,5 +1,6 @@
 package dev.quire.server.storage;
 
+import dev.quire.testing.TestClock;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,7 +31,7 @@ class H2DocumentStoreTest {
 
     @TempDir
     Path dir;
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T09:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2026-11-23T09:00:00Z"));
     private H2DocumentStore store;
 
     @BeforeEach
@@ -104,7 +105,7 @@ class H2DocumentStoreTest {
         DocumentInfo plan = store.createDocument("ws-1", "bob", "Plan");
         store.createDocument("ws-2", "carol", "Elsewhere");
 
-        assertEquals(new DocumentInfo(notes.id(), "ws-1", "alice", "Notes", clock.start, clock.start), notes);
+        assertEquals(new DocumentInfo(notes.id(), "ws-1", "alice", "Notes", clock.start(), clock.start()), notes);
         assertEquals(List.of(notes, plan), store.documents("ws-1"));
         clock.advance(Duration.ofMinutes(1));
         DocumentInfo renamed = store.renameDocument(notes.id(), "Meeting notes");
@@ -348,33 +349,4 @@ class H2DocumentStoreTest {
                 inSnapshot);
     }
 
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        final Instant start;
-        private Instant now;
-
-        MutableClock(Instant start) {
-            this.start = start;
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
 }

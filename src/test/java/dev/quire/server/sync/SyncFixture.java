@@ -1,6 +1,8 @@
 package dev.quire.server.sync;
 
-import dev.quire.server.access.DocumentAccess;
+import dev.quire.testing.TestClock;
+import dev.quire.server.access.AccessService;
+import dev.quire.server.storage.H2Storage;
 import dev.quire.server.access.Role;
 import dev.quire.server.auth.Tickets;
 import dev.quire.server.storage.DocumentStore;
@@ -24,17 +26,20 @@ import java.util.function.UnaryOperator;
 
 /**
  * A real sync server on a loopback port with a real H2 store in a temporary directory, real tickets, the test clock
- * and {@link TestTokens}. Document roles are kept in a map (the real AccessService is another branch's).
+ * real tokens ({@link TestTokens}) and the real {@link AccessService} for roles.
  */
 final class SyncFixture implements AutoCloseable {
     final TestClock clock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
-    final TestTokens tokens = new TestTokens(clock);
+    final TestTokens tokens;
     final Tickets tickets = new Tickets(clock, new SecureRandom());
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final DocumentStore store;
     final SyncServer server;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-    private final Map<String, Map<String, Role>> roles = new ConcurrentHashMap<>();
+    private final H2Storage storage;
+    private final AccessService access;
+    /** Who owns each document the fixture created, to share it in their name. */
+    private final Map<String, String> owners = new ConcurrentHashMap<>();
 
     SyncFixture(Path dir) {
         this(dir, c -> c);
@@ -46,9 +51,11 @@ final class SyncFixture implements AutoCloseable {
 
     /** @param wrapStore wraps the real store, to inject faults; null for none */
     SyncFixture(Path dir, UnaryOperator<SyncServerConfig> configure, UnaryOperator<DocumentStore> wrapStore) {
-        DocumentStore real = H2DocumentStore.open(dir);
+        tokens = new TestTokens(clock, dir.resolve("auth"));
+        storage = H2Storage.open(dir, H2DocumentStore.Options.defaults().withClock(clock));
+        DocumentStore real = storage.documents();
         store = real;
-        DocumentAccess access = (user, doc) -> Optional.ofNullable(roles.getOrDefault(doc, Map.of()).get(user));
+        access = new AccessService(real, storage.workspaces(), tokens::exists, clock);
         SyncServerConfig config = configure.apply(SyncServerConfig.defaults()
                 .withSweepInterval(Duration.ofMillis(20)));
         server = new SyncServer(new InetSocketAddress("127.0.0.1", 0), tokens, tickets, access,
@@ -58,17 +65,20 @@ final class SyncFixture implements AutoCloseable {
 
     /** A new document owned by {@code owner}. */
     String createDoc(String owner) {
-        String id = store.createDocument("ws-" + owner, owner, "test").id();
-        grant(owner, id, Role.OWNER);
+        tokens.register(owner, name(owner));
+        String id = access.createDocument(owner, "test").document().id();
+        owners.put(id, owner);
         return id;
     }
 
+    /** Shares the document with {@code user} as its owner would (READER or WRITER). */
     void grant(String user, String docId, Role role) {
-        roles.computeIfAbsent(docId, d -> new ConcurrentHashMap<>()).put(user, role);
+        tokens.register(user, name(user));
+        access.share(owners.get(docId), docId, user, role);
     }
 
     void revoke(String user, String docId) {
-        roles.getOrDefault(docId, new HashMap<>()).remove(user);
+        access.unshare(owners.get(docId), docId, user);
     }
 
     URI uri(String docId) {
@@ -108,6 +118,6 @@ final class SyncFixture implements AutoCloseable {
     public void close() {
         server.close();
         scheduler.shutdownNow();
-        store.close();
+        storage.close();
     }
 }

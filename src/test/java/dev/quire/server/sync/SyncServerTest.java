@@ -246,7 +246,9 @@ class SyncServerTest {
             assertTrue(f.counter("quire.bytes.in") > 0);
             assertTrue(f.counter("quire.bytes.out") > 0);
 
-            TestClient nobody = new TestClient(f.uri(doc), false, Map.of()).connectOrFail();
+            TestClient nobody = new TestClient(f.uri(doc), false, Map.of());
+            nobody.autoSync = false;
+            nobody.connectBlocking(10, TimeUnit.SECONDS);
             assertEquals(1008, nobody.awaitClose().code());
             assertEquals(1, f.counter("quire.auth.failures", "code", "AUTH_REQUIRED"));
 

@@ -37,7 +37,7 @@ final class TestClient extends WebSocketClient {
     static final long TIMEOUT_SECONDS = 10;
     private static final Object REMOTE = new Object();
 
-    record Closed(int code, String reason, int framesBefore) {
+    record Closed(int code, String reason, int framesBefore, boolean remote) {
     }
 
     final Doc doc = new Doc();
@@ -106,7 +106,7 @@ final class TestClient extends WebSocketClient {
         synchronized (frames) {
             n = frames.size();
         }
-        closed.complete(new Closed(code, reason, n));
+        closed.complete(new Closed(code, reason, n, remote));
     }
 
     @Override

@@ -1,58 +1,86 @@
 package dev.quire.server.sync;
 
-import dev.quire.server.auth.AuthError;
-import dev.quire.server.auth.AuthException;
+import dev.quire.server.auth.FileUserDirectory;
+import dev.quire.server.auth.JwtVerifier;
+import dev.quire.server.auth.KeyRing;
+import dev.quire.server.auth.PasswordHasher;
 import dev.quire.server.auth.Principal;
+import dev.quire.server.auth.TokenIssuer;
 import dev.quire.server.auth.TokenVerifier;
+import dev.quire.server.auth.User;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The one stand-in for the real JWT verifier (dev.quire.server.auth, another branch): opaque random tokens issued
- * here, checked against the shared test clock, with the same error codes. The lead swaps in JwtVerifier.
+ * Real tokens for the sync tests: ES256 JWTs signed by a real {@link KeyRing} and checked by the real {@link
+ * JwtVerifier} against a real users file, on the tests' clock (with no leeway, so expiry is exact). Users are written
+ * into the users file under the ids the tests use ("alice"), which the directory picks up as it would a hand edit.
  */
 final class TestTokens implements TokenVerifier {
-    private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
-    private final Map<String, Principal> issued = new ConcurrentHashMap<>();
-    private final Set<String> deletedUsers = ConcurrentHashMap.newKeySet();
+    static final String ISSUER = "quire-test";
+    static final String AUDIENCE = "quire";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** A cheap hash: these users never log in with a password. */
+    private static final String HASH = new PasswordHasher(1000, RANDOM).hash("not-used-here".toCharArray());
 
-    TestTokens(Clock clock) {
+    private final Clock clock;
+    private final Path usersFile;
+    private final FileUserDirectory users;
+    private final KeyRing keys;
+    private final JwtVerifier verifier;
+
+    TestTokens(Clock clock, Path dir) {
         this.clock = clock;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.usersFile = dir.resolve("users");
+        this.users = new FileUserDirectory(usersFile, RANDOM);
+        this.keys = KeyRing.open(dir.resolve("keys.json"), Duration.ofDays(1), clock, RANDOM);
+        this.verifier = JwtVerifier.forKeyRing(keys, ISSUER, AUDIENCE, users, clock).withLeeway(Duration.ZERO);
+    }
+
+    /** Makes sure the user exists in the users file. */
+    synchronized void register(String userId, String name) {
+        if (users.byId(userId).isPresent()) {
+            return;
+        }
+        try {
+            Files.writeString(usersFile, userId + ":" + name + ":" + HASH + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (users.byId(userId).isEmpty()) {
+            throw new IllegalStateException("the users file did not take " + userId);
+        }
     }
 
     String issue(String userId, String name, Duration ttl) {
-        byte[] bytes = new byte[24];
-        random.nextBytes(bytes);
-        String token = "tok_" + HexFormat.of().formatHex(bytes);
-        issued.put(token, new Principal(userId, name, clock.instant().plus(ttl)));
-        return token;
+        register(userId, name);
+        return new TokenIssuer(keys, ISSUER, AUDIENCE, ttl, clock, RANDOM).issue(new User(userId, name, false))
+                .value();
     }
 
     void deleteUser(String userId) {
-        deletedUsers.add(userId);
+        users.delete(userId);
+    }
+
+    boolean exists(String userId) {
+        return users.byId(userId).isPresent();
     }
 
     @Override
     public Principal verify(String accessToken) {
-        if (accessToken == null || accessToken.isBlank()) {
-            throw new AuthException(AuthError.AUTH_REQUIRED, "no token");
-        }
-        Principal p = issued.get(accessToken);
-        if (p == null) {
-            throw new AuthException(AuthError.TOKEN_INVALID, "unknown token");
-        }
-        if (!clock.instant().isBefore(p.expiresAt())) {
-            throw new AuthException(AuthError.TOKEN_EXPIRED, "token expired");
-        }
-        if (deletedUsers.contains(p.userId())) {
-            throw new AuthException(AuthError.USER_NOT_FOUND, "no such user");
-        }
-        return p;
+        return verifier.verify(accessToken);
     }
 }
