@@ -250,11 +250,12 @@ final class Room {
                 ids.addAll(c.writtenIds);
                 ids.addAll(c.awarenessIds);
             }
+            if (!ids.isEmpty()) {
+                // Recorded before the ack leaves, so whoever sees the ack also sees it counted.
+                received.stop(shared.metrics().ackLatency);
+            }
             for (Long id : ids) {
                 c.send(new Ack(id, appended.clockOf(id)));
-            }
-            if (!ids.isEmpty()) {
-                received.stop(shared.metrics().ackLatency);
             }
         }
     }
