@@ -1,5 +1,6 @@
 package dev.quire.server;
 
+import dev.quire.testing.SyncTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,7 +77,7 @@ class ConnectRejectionTest {
     @Test
     void aValidTokenConnects() throws Exception {
         // the control: the same path with a good credential does get frames, so the refusals below can fail
-        WsClient c = f.connectWithBearer(aliceDoc, aliceToken, true);
+        SyncTestClient c = f.connectWithBearer(aliceDoc, aliceToken, true);
         assertEquals(alice.id(), c.next(AuthOk.class).userId());
         c.next(SyncStep1.class);
         c.closeBlocking();
@@ -170,7 +171,7 @@ class ConnectRejectionTest {
     @Test
     void reusedTicket() throws Exception {
         String ticket = f.ticket(aliceToken, aliceDoc);
-        WsClient first = f.connectWithTicket(aliceDoc, ticket, true);
+        SyncTestClient first = f.connectWithTicket(aliceDoc, ticket, true);
         assertEquals(alice.id(), first.next(AuthOk.class).userId());
         first.closeBlocking();
         assertRefused(f.connectWithTicket(aliceDoc, ticket, true), AuthError.TOKEN_INVALID);
@@ -209,8 +210,8 @@ class ConnectRejectionTest {
         assertRefused(f.connectWithBearer("no-such-doc-" + UUID.randomUUID(), aliceToken, true), AuthError.FORBIDDEN);
     }
 
-    private static void assertRefused(WsClient c, AuthError code) throws Exception {
-        WsClient.Closed closed = c.awaitClose();
+    private static void assertRefused(SyncTestClient c, AuthError code) throws Exception {
+        SyncTestClient.Closed closed = c.awaitClose();
         assertEquals(1008, closed.code(), () -> "close code; reason " + closed.reason() + " errors " + c.errors);
         assertEquals(code.name(), closed.reason(), "close reason");
         assertEquals(0, closed.framesBefore(), "frames received before the close");

@@ -1,5 +1,6 @@
 package dev.quire.server;
 
+import dev.quire.testing.SyncTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,9 +44,9 @@ class DevModeTest {
             assertEquals("dev", ServerFixture.body(f.get("/docs/" + doc, null)).get("owner").asText());
             assertTrue(ServerFixture.body(f.get("/.well-known/quire", null)).get("dev_mode").asBoolean());
 
-            WsClient quire = f.connect(doc, null, Map.of(), true);
+            SyncTestClient quire = f.connect(doc, null, Map.of(), true);
             assertEquals("dev", quire.next(AuthOk.class).userId());
-            WsClient stock = f.connect(doc, null, Map.of(), false);
+            SyncTestClient stock = f.connect(doc, null, Map.of(), false);
             quire.type("no login needed");
             stock.awaitText("no login needed");
             quire.closeBlocking();
@@ -64,8 +65,8 @@ class DevModeTest {
             assertEquals("AUTH_REQUIRED", ServerFixture.body(http).get("error").asText());
             assertFalse(ServerFixture.body(f.get("/.well-known/quire", null)).get("dev_mode").asBoolean());
 
-            WsClient c = f.connect(doc, null, Map.of(), true);
-            WsClient.Closed closed = c.awaitClose();
+            SyncTestClient c = f.connect(doc, null, Map.of(), true);
+            SyncTestClient.Closed closed = c.awaitClose();
             assertEquals(1008, closed.code());
             assertEquals("AUTH_REQUIRED", closed.reason());
             assertEquals(0, closed.framesBefore());

@@ -1,5 +1,6 @@
 package dev.quire.server;
 
+import dev.quire.testing.SyncTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -88,7 +89,7 @@ class DocumentApiTest {
     @Test
     void sharingByNameReaderIsRefusedWriterIsStoredAndHistoryNamesWriters() throws Exception {
         String id = f.createDoc(owner, "Shared");
-        WsClient o = f.connectWithBearer(id, owner, true);
+        SyncTestClient o = f.connectWithBearer(id, owner, true);
         o.type("owner text;");
         awaitAck(o, "owner text;".length());
 
@@ -106,14 +107,14 @@ class DocumentApiTest {
         assertEquals("FORBIDDEN", ServerFixture.body(rename).get("error").asText());
 
         // a reader's update is refused and stored nowhere; the owner never receives it
-        WsClient r = f.connectWithBearer(id, reader, true);
+        SyncTestClient r = f.connectWithBearer(id, reader, true);
         r.awaitText("owner text;");
         r.type("READER-TEXT");
         assertEquals("FORBIDDEN", r.next(ErrorMessage.class).code());
         assertNull(o.poll(SyncUpdate.class, 300), "the owner received the reader's update");
 
         // a writer's is stored and relayed
-        WsClient w = f.connectWithBearer(id, writer, true);
+        SyncTestClient w = f.connectWithBearer(id, writer, true);
         w.awaitText("owner text;");
         w.type("writer text;");
         awaitAck(w, "writer text;".length());
@@ -141,7 +142,7 @@ class DocumentApiTest {
         assertEquals("walt", wrote.get("name").asText());
         assertEquals(404, f.get("/docs/" + id + "/writer?client=" + w.doc.clientId() + "&clock=999", owner)
                 .statusCode());
-        for (WsClient c : List.of(o, r, w)) {
+        for (SyncTestClient c : List.of(o, r, w)) {
             c.closeBlocking();
         }
     }
@@ -167,7 +168,7 @@ class DocumentApiTest {
     @Test
     void exportThenImportIntoAnotherDocument() throws Exception {
         String from = f.createDoc(owner, "Source");
-        WsClient o = f.connectWithBearer(from, owner, true);
+        SyncTestClient o = f.connectWithBearer(from, owner, true);
         o.type("exported text");
         awaitAck(o, "exported text".length());
         HttpResponse<byte[]> export = f.sendForBytes("GET", "/docs/" + from + "/export", owner);
@@ -175,7 +176,7 @@ class DocumentApiTest {
         assertEquals("application/octet-stream", export.headers().firstValue("Content-Type").orElse(null));
 
         String to = f.createDoc(owner, "Copy");
-        WsClient watcher = f.connectWithBearer(to, owner, true);
+        SyncTestClient watcher = f.connectWithBearer(to, owner, true);
         HttpResponse<String> imported = f.send("PUT", "/docs/" + to + "/export", owner, "application/octet-stream",
                 export.body());
         assertEquals(200, imported.statusCode(), imported::body);
@@ -242,10 +243,10 @@ class DocumentApiTest {
     @Test
     void metricsAfterSomeTraffic() throws Exception {
         String id = f.createDoc(owner, "Metered");
-        WsClient o = f.connectWithBearer(id, owner, true);
+        SyncTestClient o = f.connectWithBearer(id, owner, true);
         o.type("x");
         awaitAck(o, 1);
-        WsClient bad = f.connectWithBearer(id, "not.a.token", true);
+        SyncTestClient bad = f.connectWithBearer(id, "not.a.token", true);
         assertEquals(1008, bad.awaitClose().code());
 
         HttpResponse<String> metrics = f.get("/metrics", null);
@@ -286,7 +287,7 @@ class DocumentApiTest {
         return d.getText("t").toString();
     }
 
-    private static void awaitAck(WsClient c, long clock) throws InterruptedException {
+    private static void awaitAck(SyncTestClient c, long clock) throws InterruptedException {
         while (true) {
             Ack ack = c.next(Ack.class);
             if (ack.clientId() == c.doc.clientId() && ack.clock() >= clock) {

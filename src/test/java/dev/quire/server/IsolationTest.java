@@ -1,5 +1,6 @@
 package dev.quire.server;
 
+import dev.quire.testing.SyncTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,10 +43,10 @@ class IsolationTest {
             String da = f.createDoc(ta, "anna's");
             String db = f.createDoc(tb, "boris's");
 
-            WsClient a1 = f.connectWithBearer(da, ta, true);
-            WsClient a2 = f.connectWithTicket(da, f.ticket(ta, da), false);
-            WsClient b1 = f.connectWithBearer(db, tb, true);
-            WsClient b2 = f.connectWithTicket(db, f.ticket(tb, db), false);
+            SyncTestClient a1 = f.connectWithBearer(da, ta, true);
+            SyncTestClient a2 = f.connectWithTicket(da, f.ticket(ta, da), false);
+            SyncTestClient b1 = f.connectWithBearer(db, tb, true);
+            SyncTestClient b2 = f.connectWithTicket(db, f.ticket(tb, db), false);
 
             StringBuilder textA = new StringBuilder();
             StringBuilder textB = new StringBuilder();
@@ -65,26 +66,26 @@ class IsolationTest {
             awaitAwareness(a2, a1.doc.clientId(), "cursor-of-anna-4");
             awaitAwareness(b2, b1.doc.clientId(), "cursor-of-boris-4");
 
-            for (WsClient c : List.of(a1, a2)) {
+            for (SyncTestClient c : List.of(a1, a2)) {
                 assertOnly(c, a, textA.toString(), b, "BRAVO", "cursor-of-boris");
             }
-            for (WsClient c : List.of(b1, b2)) {
+            for (SyncTestClient c : List.of(b1, b2)) {
                 assertOnly(c, b, textB.toString(), a, "ALPHA", "cursor-of-anna");
             }
-            for (WsClient c : List.of(a1, a2, b1, b2)) {
+            for (SyncTestClient c : List.of(a1, a2, b1, b2)) {
                 c.closeBlocking();
             }
         }
     }
 
-    private static AwarenessUpdate cursor(WsClient c, long clock, String cursor, String claimedUserId) {
+    private static AwarenessUpdate cursor(SyncTestClient c, long clock, String cursor, String claimedUserId) {
         String state = "{\"user\":{\"id\":\"" + claimedUserId + "\",\"name\":\"impostor\",\"color\":\"#f00\"},"
                 + "\"cursor\":\"" + cursor + "\"}";
         return AwarenessUpdate.of(new AwarenessEntry(c.doc.clientId(), clock, state));
     }
 
     /** Waits until {@code c} has received the awareness state of {@code clientId} with this cursor. */
-    private static void awaitAwareness(WsClient c, long clientId, String cursor) throws InterruptedException {
+    private static void awaitAwareness(SyncTestClient c, long clientId, String cursor) throws InterruptedException {
         while (true) {
             AwarenessUpdate u = c.next(AwarenessUpdate.class);
             for (AwarenessEntry e : u.entries()) {
@@ -99,7 +100,7 @@ class IsolationTest {
      * Everything {@code c} received is about {@code user}'s document: the document it makes holds exactly
      * {@code text}, every awareness state is {@code user}'s, and no frame holds the other user's id, name or markers.
      */
-    private static void assertOnly(WsClient c, User user, String text, User other, String... otherMarkers)
+    private static void assertOnly(SyncTestClient c, User user, String text, User other, String... otherMarkers)
             throws Exception {
         List<byte[]> frames = c.frames();
         assertFalse(frames.isEmpty());

@@ -1,5 +1,6 @@
 package dev.quire.server;
 
+import dev.quire.testing.SyncTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,11 +42,11 @@ class RenewalTest {
             ServerFixture.Tokens login = f.login("alice", "alice-password-1");
             String doc = f.createDoc(login.access(), "renewed");
 
-            WsClient renewing = f.connectWithBearer(doc, login.access(), true);
+            SyncTestClient renewing = f.connectWithBearer(doc, login.access(), true);
             AuthOk first = renewing.next(AuthOk.class);
             assertEquals(alice.id(), first.userId());
             assertEquals(ServerFixture.START.plus(TTL).getEpochSecond(), first.expiresAtEpochSeconds());
-            WsClient unrenewed = f.connectWithBearer(doc, login.access(), true);
+            SyncTestClient unrenewed = f.connectWithBearer(doc, login.access(), true);
             unrenewed.next(AuthOk.class);
 
             String refresh = login.refresh();
@@ -75,7 +76,7 @@ class RenewalTest {
             assertEquals(6, renewals);
 
             // the unrenewed connection went at its token's exp (START + 2 s), while the other one lived on
-            WsClient.Closed closed = unrenewed.awaitClose();
+            SyncTestClient.Closed closed = unrenewed.awaitClose();
             assertEquals(1008, closed.code());
             assertEquals("TOKEN_EXPIRED", closed.reason());
             assertTrue(renewing.isOpen());
@@ -85,7 +86,7 @@ class RenewalTest {
             assertEquals(6.0, renewalCount.count());
 
             // and it kept syncing: everything it typed is stored, a new connection gets all of it
-            WsClient reader = f.connectWithBearer(doc, f.refresh(refresh).access(), true);
+            SyncTestClient reader = f.connectWithBearer(doc, f.refresh(refresh).access(), true);
             reader.awaitText(typed.toString());
             renewing.closeBlocking();
             reader.closeBlocking();
@@ -93,7 +94,7 @@ class RenewalTest {
     }
 
     /** Waits for an ack of the client's own id that covers {@code clock}: the edit is durably stored. */
-    private static void awaitAck(WsClient c, long clock) throws InterruptedException {
+    private static void awaitAck(SyncTestClient c, long clock) throws InterruptedException {
         long own = c.doc.clientId();
         while (true) {
             Ack ack = c.next(Ack.class);

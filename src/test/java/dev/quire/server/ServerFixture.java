@@ -1,5 +1,6 @@
 package dev.quire.server;
 
+import dev.quire.testing.SyncTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,7 +26,7 @@ import java.util.stream.Collectors;
 /**
  * A real {@link QuireServer} on free loopback ports with its data (H2 file, users file, keys) in a temporary
  * directory, a {@link TestClock} shared by every part of it, and helpers to speak its HTTP API (JDK HttpClient) and
- * open sync connections ({@link WsClient}). Password hashing is cheap and expiry is swept every 20 ms of real time, so
+ * open sync connections ({@link SyncTestClient}). Password hashing is cheap and expiry is swept every 20 ms of real time, so
  * moving the clock takes effect at once.
  */
 final class ServerFixture implements AutoCloseable {
@@ -166,17 +167,17 @@ final class ServerFixture implements AutoCloseable {
         return URI.create(query == null ? base : base + "?" + query);
     }
 
-    /** Opens a sync connection (it may then be refused: see {@link WsClient#awaitClose()}). */
-    WsClient connect(String docId, String query, Map<String, String> headers, boolean quire)
+    /** Opens a sync connection (it may then be refused: see {@link SyncTestClient#awaitClose()}). */
+    SyncTestClient connect(String docId, String query, Map<String, String> headers, boolean quire)
             throws InterruptedException {
-        return new WsClient(syncUri(docId, query), quire, headers).connectAndWait();
+        return new SyncTestClient(syncUri(docId, query), quire, headers).connectAndWait();
     }
 
-    WsClient connectWithBearer(String docId, String token, boolean quire) throws InterruptedException {
+    SyncTestClient connectWithBearer(String docId, String token, boolean quire) throws InterruptedException {
         return connect(docId, null, Map.of("Authorization", "Bearer " + token), quire);
     }
 
-    WsClient connectWithTicket(String docId, String ticket, boolean quire) throws InterruptedException {
+    SyncTestClient connectWithTicket(String docId, String ticket, boolean quire) throws InterruptedException {
         return connect(docId, "ticket=" + enc(ticket), Map.of(), quire);
     }
 

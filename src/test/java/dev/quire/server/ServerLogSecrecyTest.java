@@ -1,5 +1,6 @@
 package dev.quire.server;
 
+import dev.quire.testing.SyncTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,8 +73,8 @@ class ServerLogSecrecyTest {
 
                 String ticket = f.ticket(refreshed.access(), doc);
                 secrets.add(ticket);
-                WsClient stock = f.connectWithTicket(doc, ticket, false);
-                WsClient quire = f.connectWithBearer(doc, refreshed.access(), true);
+                SyncTestClient stock = f.connectWithTicket(doc, ticket, false);
+                SyncTestClient quire = f.connectWithBearer(doc, refreshed.access(), true);
                 quire.next(AuthOk.class);
                 quire.type("hello");
                 stock.awaitText("hello");

@@ -1,5 +1,6 @@
 package dev.quire.server.sync;
 
+import dev.quire.testing.SyncTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.quire.protocol.ProtocolCodec;
@@ -29,7 +30,7 @@ class CloseCodeDeliveryTest {
             String doc = f.createDoc("alice");
             byte[] query = ProtocolCodec.encode(new QueryAwareness());
             for (int round = 0; round < ROUNDS; round++) {
-                TestClient flooder = f.quire(doc, f.token("alice"));
+                SyncTestClient flooder = f.quire(doc, f.token("alice"));
                 flooder.next(SyncStep2.class);
                 try {
                     for (int i = 0; i < 5000 && !flooder.closed.isDone(); i++) {
@@ -38,7 +39,7 @@ class CloseCodeDeliveryTest {
                 } catch (WebsocketNotConnectedException closedMeanwhile) {
                     // closed between the check and the send
                 }
-                TestClient.Closed closed = flooder.awaitClose();
+                SyncTestClient.Closed closed = flooder.awaitClose();
                 assertEquals(1008, closed.code(), "round " + round);
                 assertEquals("RATE_LIMITED", closed.reason());
             }
@@ -51,7 +52,7 @@ class CloseCodeDeliveryTest {
             String doc = f.createDoc("alice");
             for (int round = 0; round < ROUNDS; round++) {
                 // a stranger: refused FORBIDDEN; it sends sync step 1 on open, and more while the refusal is on its way
-                TestClient stranger = new TestClient(f.uri(doc), false,
+                SyncTestClient stranger = new SyncTestClient(f.uri(doc), false,
                         Map.of("Authorization", "Bearer " + f.token("mallory")));
                 stranger.connectBlocking();
                 try {
@@ -61,7 +62,7 @@ class CloseCodeDeliveryTest {
                 } catch (WebsocketNotConnectedException closedMeanwhile) {
                     // closed between the check and the send
                 }
-                TestClient.Closed closed = stranger.awaitClose();
+                SyncTestClient.Closed closed = stranger.awaitClose();
                 assertEquals(1008, closed.code(), "round " + round);
                 assertEquals("FORBIDDEN", closed.reason());
                 assertEquals(0, closed.framesBefore());

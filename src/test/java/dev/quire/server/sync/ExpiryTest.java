@@ -1,5 +1,6 @@
 package dev.quire.server.sync;
 
+import dev.quire.testing.SyncTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,7 +35,7 @@ class ExpiryTest {
     void renewalKeepsAConnectionAliveAcrossThreeTokenLifetimes() throws Exception {
         try (SyncFixture f = fixture()) {
             String doc = f.createDoc("alice");
-            TestClient alice = f.quire(doc, f.tokens.issue("alice", "Alice", TTL));
+            SyncTestClient alice = f.quire(doc, f.tokens.issue("alice", "Alice", TTL));
             long expiry = alice.next(AuthOk.class).expiresAtEpochSeconds();
             Instant firstExpiry = Instant.ofEpochSecond(expiry);
             for (int lifetime = 0; lifetime < 3; lifetime++) {
@@ -61,8 +62,8 @@ class ExpiryTest {
         try (SyncFixture f = fixture()) {
             String doc = f.createDoc("alice");
             f.grant("bob", doc, Role.WRITER);
-            TestClient alice = f.quire(doc, f.tokens.issue("alice", "Alice", TTL));
-            TestClient bob = f.stock(doc, f.tokens.issue("bob", "Bob", TTL));
+            SyncTestClient alice = f.quire(doc, f.tokens.issue("alice", "Alice", TTL));
+            SyncTestClient bob = f.stock(doc, f.tokens.issue("bob", "Bob", TTL));
             alice.next(SyncStep2.class);
             bob.next(SyncStep2.class);
 
@@ -70,8 +71,8 @@ class ExpiryTest {
             assertEquals("TOKEN_EXPIRING", alice.next(ErrorMessage.class).code());
             assertFalse(alice.closed.isDone());
             f.clock.advance(Duration.ofMillis(400)); // exactly exp
-            for (TestClient client : new TestClient[] {alice, bob}) {
-                TestClient.Closed closed = client.awaitClose();
+            for (SyncTestClient client : new SyncTestClient[] {alice, bob}) {
+                SyncTestClient.Closed closed = client.awaitClose();
                 assertEquals(1008, closed.code());
                 assertEquals("TOKEN_EXPIRED", closed.reason());
             }
@@ -82,7 +83,7 @@ class ExpiryTest {
     void expiredGraceKeepsAConnectionOpenForTheGraceOnly() throws Exception {
         try (SyncFixture f = new SyncFixture(dir, c -> c.withExpiry(Duration.ofMillis(500), Duration.ofSeconds(5)))) {
             String doc = f.createDoc("alice");
-            TestClient alice = f.quire(doc, f.tokens.issue("alice", "Alice", TTL));
+            SyncTestClient alice = f.quire(doc, f.tokens.issue("alice", "Alice", TTL));
             alice.next(SyncStep2.class);
             f.clock.advance(Duration.ofSeconds(3)); // past exp, inside the grace
             alice.sendMessage(new QueryAwareness());
@@ -97,10 +98,10 @@ class ExpiryTest {
     void renewingWithAnotherUsersTokenCloses() throws Exception {
         try (SyncFixture f = fixture()) {
             String doc = f.createDoc("alice");
-            TestClient alice = f.quire(doc, f.tokens.issue("alice", "Alice", TTL));
+            SyncTestClient alice = f.quire(doc, f.tokens.issue("alice", "Alice", TTL));
             alice.next(AuthOk.class);
             alice.sendMessage(new Renew(f.tokens.issue("bob", "Bob", TTL)));
-            TestClient.Closed closed = alice.awaitClose();
+            SyncTestClient.Closed closed = alice.awaitClose();
             assertEquals(1008, closed.code());
             assertEquals("FORBIDDEN", closed.reason());
         }
@@ -110,7 +111,7 @@ class ExpiryTest {
     void renewingWithAnInvalidTokenClosesWithItsCode() throws Exception {
         try (SyncFixture f = fixture()) {
             String doc = f.createDoc("alice");
-            TestClient alice = f.quire(doc, f.tokens.issue("alice", "Alice", TTL));
+            SyncTestClient alice = f.quire(doc, f.tokens.issue("alice", "Alice", TTL));
             alice.next(AuthOk.class);
             alice.sendMessage(new Renew("tok_forged"));
             assertEquals("TOKEN_INVALID", alice.next(ErrorMessage.class).code());
@@ -124,12 +125,12 @@ class ExpiryTest {
                 c -> c.withHeartbeat(Duration.ofSeconds(10), Duration.ofSeconds(20)))) {
             String doc = f.createDoc("alice");
             f.grant("bob", doc, Role.WRITER);
-            TestClient live = f.quire(doc, f.token("alice"));
-            TestClient dead = f.quire(doc, f.token("bob"));
+            SyncTestClient live = f.quire(doc, f.token("alice"));
+            SyncTestClient dead = f.quire(doc, f.token("bob"));
             live.next(SyncStep2.class);
             dead.next(SyncStep2.class);
             dead.answerPings = false;
-            for (TestClient client : new TestClient[] {live, dead}) {
+            for (SyncTestClient client : new SyncTestClient[] {live, dead}) {
                 // an answer means the server has read everything the client sent before (its sync step 2)
                 client.sendMessage(new QueryAwareness());
                 client.next(AwarenessUpdate.class);

@@ -1,5 +1,6 @@
 package dev.quire.server.sync;
 
+import dev.quire.testing.SyncTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,22 +26,22 @@ class LimitsTest {
     Path dir;
 
     /** Runs {@code misbehave} on one client of a document, then shows that two others still sync and get acks. */
-    private TestClient.Closed misbehaving(UnaryOperator<SyncServerConfig> config, boolean quire,
-                                          ThrowingConsumer<TestClient> misbehave) throws Exception {
+    private SyncTestClient.Closed misbehaving(UnaryOperator<SyncServerConfig> config, boolean quire,
+                                          ThrowingConsumer<SyncTestClient> misbehave) throws Exception {
         try (SyncFixture f = new SyncFixture(dir, config)) {
             String doc = f.createDoc("alice");
             f.grant("bob", doc, Role.WRITER);
             f.grant("mallory", doc, Role.WRITER);
-            TestClient alice = f.quire(doc, f.token("alice"));
-            TestClient bob = f.stock(doc, f.token("bob"));
-            TestClient mallory = quire ? f.quire(doc, f.token("mallory")) : f.stock(doc, f.token("mallory"));
+            SyncTestClient alice = f.quire(doc, f.token("alice"));
+            SyncTestClient bob = f.stock(doc, f.token("bob"));
+            SyncTestClient mallory = quire ? f.quire(doc, f.token("mallory")) : f.stock(doc, f.token("mallory"));
             alice.next(SyncStep2.class);
             bob.next(SyncStep2.class);
             mallory.next(SyncStep2.class);
             int storedBefore = f.store.history(doc).size();
 
             misbehave.accept(mallory);
-            TestClient.Closed closed = mallory.awaitClose();
+            SyncTestClient.Closed closed = mallory.awaitClose();
 
             assertEquals(storedBefore, f.store.history(doc).size(), "nothing stored");
             alice.edit(d -> d.getText("t").insert(0, "ok"));
@@ -59,7 +60,7 @@ class LimitsTest {
 
     @Test
     void aMalformedFrameCloses1007() throws Exception {
-        TestClient.Closed closed = misbehaving(c -> c, false, m -> m.send(new byte[] {0, 0, 50, 1}));
+        SyncTestClient.Closed closed = misbehaving(c -> c, false, m -> m.send(new byte[] {0, 0, 50, 1}));
         assertEquals(1007, closed.code());
         assertEquals("MALFORMED", closed.reason());
     }
@@ -68,20 +69,20 @@ class LimitsTest {
     void aTruncatedFrameCloses1007() throws Exception {
         byte[] frame = ProtocolCodec.encode(new SyncUpdate(new byte[] {1, 1, 5, 0, 4, 1, 1, 't', 1, 'x', 0}));
         byte[] truncated = java.util.Arrays.copyOf(frame, frame.length - 4);
-        TestClient.Closed closed = misbehaving(c -> c, true, m -> m.send(truncated));
+        SyncTestClient.Closed closed = misbehaving(c -> c, true, m -> m.send(truncated));
         assertEquals(1007, closed.code());
     }
 
     @Test
     void anOversizedFrameCloses1009() throws Exception {
-        TestClient.Closed closed = misbehaving(c -> c.withMaxFrameBytes(1024), false,
+        SyncTestClient.Closed closed = misbehaving(c -> c.withMaxFrameBytes(1024), false,
                 m -> m.send(ProtocolCodec.encode(new SyncUpdate(new byte[4096]))));
         assertEquals(1009, closed.code());
     }
 
     @Test
     void anUpdateTheDocumentCannotApplyCloses1007AndIsNotStored() throws Exception {
-        TestClient.Closed closed = misbehaving(c -> c, true, m -> {
+        SyncTestClient.Closed closed = misbehaving(c -> c, true, m -> {
             m.autoSync = false;
             m.sendMessage(new SyncUpdate(new byte[] {1, 1, 5, 0, (byte) 0xff, 0x7f, 0x7f}));
             assertEquals("INVALID_UPDATE", m.next(ErrorMessage.class).code());
@@ -92,7 +93,7 @@ class LimitsTest {
 
     @Test
     void aFloodCloses1008RateLimited() throws Exception {
-        TestClient.Closed closed = misbehaving(c -> c.withRate(new SyncServerConfig.RateLimit(1, 20)), false, m -> {
+        SyncTestClient.Closed closed = misbehaving(c -> c.withRate(new SyncServerConfig.RateLimit(1, 20)), false, m -> {
             for (int i = 0; i < 40; i++) {
                 m.sendMessage(new QueryAwareness());
             }
@@ -103,7 +104,7 @@ class LimitsTest {
 
     @Test
     void aTextFrameCloses1003() throws Exception {
-        TestClient.Closed closed = misbehaving(c -> c, false, m -> m.send("hello"));
+        SyncTestClient.Closed closed = misbehaving(c -> c, false, m -> m.send("hello"));
         assertEquals(1003, closed.code());
     }
 
@@ -111,7 +112,7 @@ class LimitsTest {
     void unknownMessageTypesAreIgnored() throws Exception {
         try (SyncFixture f = new SyncFixture(dir)) {
             String doc = f.createDoc("alice");
-            TestClient alice = f.quire(doc, f.token("alice"));
+            SyncTestClient alice = f.quire(doc, f.token("alice"));
             alice.next(SyncStep2.class);
             alice.send(new byte[] {42, 1, 2, 3});
             alice.send(new byte[] {(byte) ProtocolCodec.MESSAGE_QUIRE, 99});

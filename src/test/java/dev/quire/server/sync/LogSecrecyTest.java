@@ -1,5 +1,6 @@
 package dev.quire.server.sync;
 
+import dev.quire.testing.SyncTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +43,7 @@ class LogSecrecyTest {
             String doc = f.createDoc("alice");
             String token = f.token("alice");
             secrets.add(token);
-            TestClient bearer = f.quire(doc, token);
+            SyncTestClient bearer = f.quire(doc, token);
             bearer.next(SyncStep2.class);
             bearer.edit(d -> d.getText("t").insert(0, "x"));
             bearer.next(Ack.class);
@@ -55,13 +56,13 @@ class LogSecrecyTest {
             secrets.add(ticket);
             String query = "ticket=" + URLEncoder.encode(ticket, StandardCharsets.UTF_8);
             f.stock(doc, token).close(); // a ticket of its own, not logged either
-            TestClient byTicket = new TestClient(f.uri(doc, query), false, Map.of()).connectOrFail();
+            SyncTestClient byTicket = new SyncTestClient(f.uri(doc, query), false, Map.of()).connectOrFail();
             byTicket.next(SyncStep2.class);
             // refused: the reused ticket, a forged token, a token in the URL, a bad renewal
-            for (TestClient refused : List.of(
-                    new TestClient(f.uri(doc, query), false, Map.of()),
-                    new TestClient(f.uri(doc), true, Map.of("Authorization", "Bearer tok_forged_secret")),
-                    new TestClient(f.uri(doc, "access_token=" + token), false, Map.of()))) {
+            for (SyncTestClient refused : List.of(
+                    new SyncTestClient(f.uri(doc, query), false, Map.of()),
+                    new SyncTestClient(f.uri(doc), true, Map.of("Authorization", "Bearer tok_forged_secret")),
+                    new SyncTestClient(f.uri(doc, "access_token=" + token), false, Map.of()))) {
                 refused.autoSync = false;
                 refused.connectBlocking(10, TimeUnit.SECONDS);
                 assertEquals(1008, refused.awaitClose().code());

@@ -1,5 +1,6 @@
 package dev.quire.server.sync;
 
+import dev.quire.testing.SyncTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.quire.protocol.SyncStep2;
@@ -37,7 +38,7 @@ class RejectionTest {
     void setUp() throws Exception {
         f = new SyncFixture(dir);
         doc = f.createDoc("alice");
-        TestClient alice = f.quire(doc, f.token("alice"));
+        SyncTestClient alice = f.quire(doc, f.token("alice"));
         alice.next(SyncStep2.class);
         alice.edit(d -> d.getText("t").insert(0, "secret"));
         alice.next(dev.quire.protocol.Ack.class);
@@ -49,13 +50,13 @@ class RejectionTest {
     }
 
     private void assertRefused(URI uri, Map<String, String> headers, String code) throws Exception {
-        TestClient client = new TestClient(uri, true, headers);
+        SyncTestClient client = new SyncTestClient(uri, true, headers);
         // Java-WebSocket's client (1.6.0) reports about 1 in 20 such closes as 1006 when it writes from onOpen while
         // the close frame arrives with the handshake response; the JDK client below shows the server is right
         client.autoSync = false;
         // the result says whether it was still open when connect returned; a fast refusal may already have closed it
-        client.connectBlocking(TestClient.TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        TestClient.Closed closed = client.awaitClose();
+        client.connectBlocking(SyncTestClient.TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        SyncTestClient.Closed closed = client.awaitClose();
         // 1008 is a WebSocket close code: the handshake succeeded and the socket was accepted, then closed
         assertEquals(1008, closed.code(), "close code");
         assertEquals(code, closed.reason());
@@ -111,7 +112,7 @@ class RejectionTest {
     @Test
     void aTicketWorksOnceOnly() throws Exception {
         String ticket = f.tickets.issue(f.tokens.verify(f.token("alice")), doc).value();
-        TestClient first = new TestClient(f.uri(doc, ticketQuery(ticket)), true, Map.of()).connectOrFail();
+        SyncTestClient first = new SyncTestClient(f.uri(doc, ticketQuery(ticket)), true, Map.of()).connectOrFail();
         first.awaitText("secret");
         assertRefused(f.uri(doc, ticketQuery(ticket)), Map.of(), "TOKEN_INVALID");
     }
@@ -184,13 +185,13 @@ class RejectionTest {
 
     @Test
     void aDeletedDocumentClosesItsConnectionsOnAccessChange() throws Exception {
-        TestClient bob = null;
+        SyncTestClient bob = null;
         f.grant("bob", doc, dev.quire.server.access.Role.READER);
         bob = f.quire(doc, f.token("bob"));
         bob.awaitText("secret");
         f.revoke("bob", doc);
         f.server.accessChanged(doc);
-        TestClient.Closed closed = bob.awaitClose();
+        SyncTestClient.Closed closed = bob.awaitClose();
         assertEquals(1008, closed.code());
         assertEquals("FORBIDDEN", closed.reason());
     }

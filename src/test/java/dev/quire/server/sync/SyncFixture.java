@@ -1,5 +1,6 @@
 package dev.quire.server.sync;
 
+import dev.quire.testing.SyncTestClient;
 import dev.quire.testing.TestClock;
 import dev.quire.server.access.AccessService;
 import dev.quire.server.storage.H2Storage;
@@ -90,14 +91,14 @@ final class SyncFixture implements AutoCloseable {
     }
 
     /** A connected Quire client (subprotocol quire.v1) with a bearer token. */
-    TestClient quire(String docId, String token) throws InterruptedException {
-        return new TestClient(uri(docId), true, Map.of("Authorization", "Bearer " + token)).connectOrFail();
+    SyncTestClient quire(String docId, String token) throws InterruptedException {
+        return new SyncTestClient(uri(docId), true, Map.of("Authorization", "Bearer " + token)).connectOrFail();
     }
 
     /** A connected stock-style client (no subprotocol) with a one-time ticket, as a y-websocket provider connects. */
-    TestClient stock(String docId, String token) throws InterruptedException {
+    SyncTestClient stock(String docId, String token) throws InterruptedException {
         String ticket = tickets.issue(tokens.verify(token), docId).value();
-        return new TestClient(uri(docId, "ticket=" + URLEncoder.encode(ticket, StandardCharsets.UTF_8)), false,
+        return new SyncTestClient(uri(docId, "ticket=" + URLEncoder.encode(ticket, StandardCharsets.UTF_8)), false,
                 Map.of()).connectOrFail();
     }
 

@@ -1,5 +1,6 @@
 package dev.quire.server.sync;
 
+import dev.quire.testing.SyncTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -42,8 +43,8 @@ class SyncServerTest {
             String doc = f.createDoc("alice");
             f.grant("bob", doc, Role.WRITER);
             f.grant("carol", doc, Role.READER);
-            TestClient alice = f.quire(doc, f.token("alice"));
-            TestClient bob = f.stock(doc, f.token("bob"));
+            SyncTestClient alice = f.quire(doc, f.token("alice"));
+            SyncTestClient bob = f.stock(doc, f.token("bob"));
 
             AuthOk ok = alice.next(AuthOk.class);
             assertEquals("alice", ok.userId());
@@ -65,7 +66,7 @@ class SyncServerTest {
             alice.closeBlocking();
             bob.closeBlocking();
 
-            TestClient carol = f.quire(doc, f.token("carol"));
+            SyncTestClient carol = f.quire(doc, f.token("carol"));
             carol.awaitText("ello world");
             Doc stored = new Doc();
             Updates.applyUpdate(stored, f.store.loadState(doc));
@@ -85,8 +86,8 @@ class SyncServerTest {
             GatedStore store = gated[0];
             String doc = f.createDoc("alice");
             f.grant("bob", doc, Role.WRITER);
-            TestClient alice = f.quire(doc, f.token("alice"));
-            TestClient bob = f.quire(doc, f.token("bob"));
+            SyncTestClient alice = f.quire(doc, f.token("alice"));
+            SyncTestClient bob = f.quire(doc, f.token("bob"));
             alice.next(SyncStep2.class);
             bob.next(SyncStep2.class);
 
@@ -114,9 +115,9 @@ class SyncServerTest {
         try (SyncFixture f = new SyncFixture(dir)) {
             String doc = f.createDoc("alice");
             f.grant("rita", doc, Role.READER);
-            TestClient alice = f.quire(doc, f.token("alice"));
-            TestClient rita = f.quire(doc, f.token("rita"));
-            TestClient ritaStock = f.stock(doc, f.token("rita"));
+            SyncTestClient alice = f.quire(doc, f.token("alice"));
+            SyncTestClient rita = f.quire(doc, f.token("rita"));
+            SyncTestClient ritaStock = f.stock(doc, f.token("rita"));
             rita.next(SyncStep2.class);
             ritaStock.next(SyncStep2.class);
 
@@ -144,8 +145,8 @@ class SyncServerTest {
         try (SyncFixture f = new SyncFixture(dir)) {
             String doc = f.createDoc("alice");
             f.grant("bob", doc, Role.WRITER);
-            TestClient alice = f.quire(doc, f.token("alice"));
-            TestClient bob = f.stock(doc, f.token("bob"));
+            SyncTestClient alice = f.quire(doc, f.token("alice"));
+            SyncTestClient bob = f.stock(doc, f.token("bob"));
             alice.next(SyncStep2.class);
             bob.next(SyncStep2.class);
 
@@ -187,9 +188,9 @@ class SyncServerTest {
             String docA = f.createDoc("alice");
             String docB = f.createDoc("bob");
             f.grant("carol", docB, Role.READER);
-            TestClient alice = f.quire(docA, f.token("alice"));
-            TestClient bob = f.quire(docB, f.token("bob"));
-            TestClient carol = f.stock(docB, f.token("carol"));
+            SyncTestClient alice = f.quire(docA, f.token("alice"));
+            SyncTestClient bob = f.quire(docB, f.token("bob"));
+            SyncTestClient carol = f.stock(docB, f.token("carol"));
             alice.next(SyncStep2.class);
             bob.next(SyncStep2.class);
             carol.next(SyncStep2.class);
@@ -214,7 +215,7 @@ class SyncServerTest {
         }
     }
 
-    private static void assertNoBytes(TestClient client, String marker) {
+    private static void assertNoBytes(SyncTestClient client, String marker) {
         for (byte[] frame : client.frames()) {
             assertFalse(new String(frame, StandardCharsets.ISO_8859_1).contains(marker), "leaked " + marker);
         }
@@ -224,7 +225,7 @@ class SyncServerTest {
     void devModeAdmitsEveryoneAsDevWithoutACredential() throws Exception {
         try (SyncFixture f = new SyncFixture(dir, c -> c.withDevMode(true))) {
             String doc = f.createDoc("dev");
-            TestClient client = new TestClient(f.uri(doc), true, Map.of()).connectOrFail();
+            SyncTestClient client = new SyncTestClient(f.uri(doc), true, Map.of()).connectOrFail();
             AuthOk ok = client.next(AuthOk.class);
             assertEquals("dev", ok.userId());
             client.edit(d -> d.getText("t").insert(0, "x"));
@@ -237,7 +238,7 @@ class SyncServerTest {
     void metricsCountConnectionsTrafficAndAuthFailures() throws Exception {
         try (SyncFixture f = new SyncFixture(dir)) {
             String doc = f.createDoc("alice");
-            TestClient alice = f.quire(doc, f.token("alice"));
+            SyncTestClient alice = f.quire(doc, f.token("alice"));
             alice.next(SyncStep2.class);
             alice.edit(d -> d.getText("t").insert(0, "x"));
             alice.next(Ack.class);
@@ -246,7 +247,7 @@ class SyncServerTest {
             assertTrue(f.counter("quire.bytes.in") > 0);
             assertTrue(f.counter("quire.bytes.out") > 0);
 
-            TestClient nobody = new TestClient(f.uri(doc), false, Map.of());
+            SyncTestClient nobody = new SyncTestClient(f.uri(doc), false, Map.of());
             nobody.autoSync = false;
             nobody.connectBlocking(10, TimeUnit.SECONDS);
             assertEquals(1008, nobody.awaitClose().code());

@@ -1,4 +1,4 @@
-package dev.quire.server.sync;
+package dev.quire.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -11,6 +11,7 @@ import dev.quire.protocol.SyncProtocol;
 import dev.quire.protocol.SyncStep1;
 import dev.quire.protocol.SyncStep2;
 import dev.quire.protocol.SyncUpdate;
+import dev.quire.server.sync.SyncServer;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -30,25 +32,26 @@ import org.java_websocket.handshake.ServerHandshake;
 import org.java_websocket.protocols.Protocol;
 
 /**
- * A real WebSocket client with a real Yjs-compatible document: answers the server's sync step 1, applies what it
- * receives, sends its own edits as updates. Everything received is kept for assertions.
+ * A real WebSocket client (Java-WebSocket) with a real Yjs-compatible document, for the server's tests: answers the
+ * server's sync step 1, applies what it receives, sends its own edits as updates (text "t"), with or without Quire's
+ * subprotocol. Every frame received is kept, and counted at the close, so a test can show that nothing came first.
  */
-final class TestClient extends WebSocketClient {
-    static final long TIMEOUT_SECONDS = 10;
+public final class SyncTestClient extends WebSocketClient {
+    public static final long TIMEOUT_SECONDS = 10;
     private static final Object REMOTE = new Object();
 
-    record Closed(int code, String reason, int framesBefore, boolean remote) {
+    public record Closed(int code, String reason, int framesBefore, boolean remote) {
     }
 
-    final Doc doc = new Doc();
+    public final Doc doc = new Doc();
     private final List<byte[]> frames = new ArrayList<>();
     private final BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
-    final CompletableFuture<Closed> closed = new CompletableFuture<>();
-    final Semaphore pings = new Semaphore(0);
-    volatile boolean answerPings = true;
-    volatile boolean autoSync = true;
+    public final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    public final Semaphore pings = new Semaphore(0);
+    public volatile boolean answerPings = true;
+    public volatile boolean autoSync = true;
 
-    TestClient(URI uri, boolean quire, Map<String, String> headers) {
+    public SyncTestClient(URI uri, boolean quire, Map<String, String> headers) {
         super(uri, quire ? new Draft_6455(List.of(), List.of(new Protocol(SyncServer.SUBPROTOCOL)))
                 : new Draft_6455(), headers);
         doc.onUpdate((update, origin, t) -> {
@@ -58,7 +61,13 @@ final class TestClient extends WebSocketClient {
         });
     }
 
-    TestClient connectOrFail() throws InterruptedException {
+    /** Connects and waits for the handshake, without insisting that the socket is still open afterwards. */
+    public SyncTestClient connectAndWait() throws InterruptedException {
+        connectBlocking(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        return this;
+    }
+
+    public SyncTestClient connectOrFail() throws InterruptedException {
         assertTrue(connectBlocking(TIMEOUT_SECONDS, TimeUnit.SECONDS), "could not connect to " + getURI());
         return this;
     }
@@ -109,8 +118,12 @@ final class TestClient extends WebSocketClient {
         closed.complete(new Closed(code, reason, n, remote));
     }
 
+    /** Transport errors seen (a refused connection may report one besides its close). */
+    public final List<Exception> errors = new CopyOnWriteArrayList<>();
+
     @Override
     public void onError(Exception ex) {
+        errors.add(ex);
     }
 
     @Override
@@ -121,25 +134,25 @@ final class TestClient extends WebSocketClient {
         }
     }
 
-    void sendMessage(Message m) {
+    public void sendMessage(Message m) {
         send(ProtocolCodec.encode(m));
     }
 
     /** Edits the document (its update goes to the server). */
-    void edit(Consumer<Doc> change) {
+    public void edit(Consumer<Doc> change) {
         synchronized (doc) {
             change.accept(doc);
         }
     }
 
-    String text() {
+    public String text() {
         synchronized (doc) {
             return doc.getText("t").toString();
         }
     }
 
     /** Waits until the document's text is {@code expected}. */
-    void awaitText(String expected) throws InterruptedException {
+    public void awaitText(String expected) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
         synchronized (doc) {
             while (!doc.getText("t").toString().equals(expected)) {
@@ -153,7 +166,7 @@ final class TestClient extends WebSocketClient {
     }
 
     /** The next received message of {@code type}, skipping others. */
-    <T extends Message> T next(Class<T> type) throws InterruptedException {
+    public <T extends Message> T next(Class<T> type) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
         while (true) {
             long left = deadline - System.nanoTime();
@@ -168,7 +181,7 @@ final class TestClient extends WebSocketClient {
     }
 
     /** A message of {@code type} received within {@code millis}, or null: for showing that something does not come. */
-    <T extends Message> T poll(Class<T> type, long millis) throws InterruptedException {
+    public <T extends Message> T poll(Class<T> type, long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         while (true) {
             long left = deadline - System.nanoTime();
@@ -182,11 +195,20 @@ final class TestClient extends WebSocketClient {
         }
     }
 
-    Closed awaitClose() throws Exception {
+    /** Appends {@code text} to the end of the document's text. */
+    public void type(String text) {
+        edit(d -> d.getText("t").insert(d.getText("t").length(), text));
+    }
+
+    public boolean isClosedYet() {
+        return closed.isDone();
+    }
+
+    public Closed awaitClose() throws Exception {
         return closed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 
-    List<byte[]> frames() {
+    public List<byte[]> frames() {
         synchronized (frames) {
             return new ArrayList<>(frames);
         }
