@@ -24,6 +24,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -138,7 +139,10 @@ public final class QuireServer implements AutoCloseable {
                 }, 1, 60, TimeUnit.MINUTES);
             }
             SyncServerConfig syncConfig = tuneSync.apply(SyncServerConfig.defaults().withDevMode(config.dev())
-                    .withExpiry(config.warnBefore(), config.expiredGrace()));
+                    // The grace is the verifier's alone: a token accepted within it already carries its extended
+                    // deadline (exp + grace), so the connection must not add the grace a second time. A live
+                    // connection whose token expires is closed at exp; reconnecting within the grace is accepted.
+                    .withExpiry(config.warnBefore(), Duration.ZERO));
             SyncServer sync = new SyncServer(new InetSocketAddress(config.host(), config.effectiveSyncPort()),
                     checked, tickets, access, storage.documents(), clock, scheduler, metrics, syncConfig);
             sync.start();

@@ -19,7 +19,9 @@ import java.util.Objects;
  * @param trustJwks          null: issue our own tokens; else a JWK set file or URL whose tokens are trusted instead
  * @param issuer             the {@code iss} issued and required; null means this server's HTTP URL
  * @param audience           the {@code aud} issued and required
- * @param expiredGrace       accept tokens expired by up to this much (with a warning); zero is off
+ * @param expiredGrace       accept tokens expired by up to this much (with a warning; beyond the 60 s leeway), and
+ *                           keep a connection opened with one until then; zero is off. A live connection's token
+ *                           expiring is still closed at its exp: the client reconnects or renews
  * @param warnBefore         how long before a connection's token expires it is warned
  * @param publicUrl          the HTTP base URL clients see (behind a proxy); null derives it from the request
  * @param publicSyncUrl      the sync base URL clients see ({@code wss://...}); null derives it from the request

@@ -9,6 +9,7 @@ import dev.quire.protocol.Ack;
 import dev.quire.protocol.AuthOk;
 import dev.quire.protocol.ErrorMessage;
 import dev.quire.protocol.Renew;
+import dev.quire.server.auth.JwtVerifier;
 import dev.quire.server.auth.User;
 import io.micrometer.core.instrument.Counter;
 import java.nio.file.Path;
@@ -90,6 +91,42 @@ class RenewalTest {
             reader.awaitText(typed.toString());
             renewing.closeBlocking();
             reader.closeBlocking();
+        }
+    }
+
+    @Test
+    void anExpiredTokenWithinTheGraceIsAcceptedOnceUntilExpPlusGraceNotTwice() throws Exception {
+        Duration grace = Duration.ofMinutes(2); // longer than the verifier's 60 s leeway, which it then replaces
+        try (ServerFixture f = new ServerFixture(dir, c -> c.withTokenLifetimes(TTL, Duration.ofDays(1))
+                .withExpiry(Duration.ofSeconds(1), grace))) {
+            f.addUser("alice", "alice-password-1");
+            ServerFixture.Tokens login = f.login("alice", "alice-password-1");
+            String doc = f.createDoc(login.access(), "graced");
+            Instant exp = ServerFixture.START.plus(TTL);
+            // the verifier accepts a token until exp + the longer of its leeway (60 s) and the grace
+            Instant last = exp.plus(grace);
+            assertTrue(grace.compareTo(JwtVerifier.MAX_LEEWAY) > 0);
+
+            SyncTestClient live = f.connectWithBearer(doc, login.access(), true);
+            live.next(AuthOk.class);
+            f.clock.advance(TTL.plusMillis(500)); // past exp: a live connection goes at exp
+            assertEquals("TOKEN_EXPIRED", live.awaitClose().reason());
+
+            // the same, now expired, token within the grace: accepted, and it lives until then, not a grace longer
+            f.clock.set(last.minusSeconds(5));
+            SyncTestClient late = f.connectWithBearer(doc, login.access(), true);
+            AuthOk ok = late.next(AuthOk.class);
+            assertEquals(last.getEpochSecond(), ok.expiresAtEpochSeconds());
+            f.clock.set(last.minusMillis(500));
+            late.type("still accepted");
+            late.next(Ack.class);
+            assertFalse(late.isClosedYet());
+            f.clock.set(last.plusMillis(500)); // not last + grace
+            assertEquals("TOKEN_EXPIRED", late.awaitClose().reason());
+
+            // beyond the grace the token is refused outright
+            SyncTestClient tooLate = f.connectWithBearer(doc, login.access(), true);
+            assertEquals("TOKEN_EXPIRED", tooLate.awaitClose().reason());
         }
     }
 
