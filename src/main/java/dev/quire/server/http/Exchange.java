@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import dev.quire.server.auth.BearerHeader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -51,8 +52,7 @@ final class Exchange {
 
     /** The token of an {@code Authorization: Bearer} header; empty when there is no such header. */
     Optional<String> bearerToken() {
-        return header("Authorization").map(String::trim).filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
-                .map(h -> h.substring(7).trim()).filter(t -> !t.isEmpty());
+        return header("Authorization").flatMap(BearerHeader::token).filter(t -> !t.isEmpty());
     }
 
     Map<String, String> query() {

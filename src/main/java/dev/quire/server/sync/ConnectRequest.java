@@ -1,5 +1,6 @@
 package dev.quire.server.sync;
 
+import dev.quire.server.auth.BearerHeader;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -100,12 +101,7 @@ record ConnectRequest(String docId, Credential credential) {
             }
         }
         if (authorization != null && !authorization.isBlank()) {
-            String h = authorization.strip();
-            // RFC 6750 §2.1: the scheme is case-insensitive
-            if (h.length() > 7 && h.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                return new Bearer(h.substring(7).strip());
-            }
-            return new UnsupportedScheme();
+            return BearerHeader.token(authorization).<Credential>map(Bearer::new).orElseGet(UnsupportedScheme::new);
         }
         if (ticket != null) {
             return new Ticket(ticket);
