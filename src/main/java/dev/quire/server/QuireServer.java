@@ -48,7 +48,6 @@ public final class QuireServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final List<AutoCloseable> parts;
-    private final H2Storage storage;
     private final FileUserDirectory users;
     private final KeyRing keys;
     private final PasswordHasher hasher;
@@ -56,12 +55,11 @@ public final class QuireServer implements AutoCloseable {
     private final HttpApi http;
     private final PrometheusMeterRegistry metrics;
 
-    private QuireServer(ServerConfig config, List<AutoCloseable> parts, H2Storage storage, FileUserDirectory users,
+    private QuireServer(ServerConfig config, List<AutoCloseable> parts, FileUserDirectory users,
                         KeyRing keys, PasswordHasher hasher, SyncServer sync, HttpApi http,
                         PrometheusMeterRegistry metrics) {
         this.config = config;
         this.parts = parts;
-        this.storage = storage;
         this.users = users;
         this.keys = keys;
         this.hasher = hasher;
@@ -148,7 +146,7 @@ public final class QuireServer implements AutoCloseable {
             sync.start();
             opened.add(sync);
 
-            Discovery discovery = new Discovery(config.publicUrl(), config.publicSyncUrl(), sync.port(), issuer,
+            Discovery discovery = new Discovery(config.publicUrl(), config.publicSyncUrl(), sync.port(), SyncServer.SUBPROTOCOL, issuer,
                     Version.current(), config.dev());
             ApiRoutes routes = new ApiRoutes(tokens, checked, tickets, access, keys == null ? null : keys::publicJwks,
                     nameOrId -> users.byName(nameOrId).or(() -> users.byId(nameOrId)).map(User::id),
@@ -164,7 +162,7 @@ public final class QuireServer implements AutoCloseable {
             log.atInfo().addKeyValue("http", http.port()).addKeyValue("sync", sync.port())
                     .addKeyValue("data", config.dataDir().toAbsolutePath()).addKeyValue("issuer", issuer)
                     .addKeyValue("external_idp", config.trustJwks() != null).log("Quire server started");
-            return new QuireServer(config, List.copyOf(opened), storage, users, keys, hasher, sync, http, metrics);
+            return new QuireServer(config, List.copyOf(opened), users, keys, hasher, sync, http, metrics);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;

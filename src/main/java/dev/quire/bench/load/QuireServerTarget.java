@@ -1,5 +1,6 @@
 package dev.quire.bench.load;
 
+import dev.quire.server.sync.SyncServer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -223,7 +224,7 @@ public final class QuireServerTarget implements Target {
 
         @Override
         public List<String> subprotocols() {
-            return List.of("quire.v1");
+            return List.of(SyncServer.SUBPROTOCOL);
         }
 
         @Override

@@ -10,9 +10,10 @@ import java.util.Map;
  *
  * @param publicHttpUrl the HTTP base URL to advertise, or null to use the request's Host
  * @param publicSyncUrl the sync base URL ({@code ws://host:port}), or null to use the request's host with syncPort
+ * @param syncSubprotocol the WebSocket subprotocol that brings Quire's own messages (the sync server's)
  */
-public record Discovery(String publicHttpUrl, String publicSyncUrl, int syncPort, String issuer, String version,
-                        boolean dev) {
+public record Discovery(String publicHttpUrl, String publicSyncUrl, int syncPort, String syncSubprotocol,
+                        String issuer, String version, boolean dev) {
 
     Map<String, Object> describe(String requestHost) {
         String host = requestHost == null || requestHost.isBlank() ? "127.0.0.1" : requestHost.trim();
@@ -29,7 +30,7 @@ public record Discovery(String publicHttpUrl, String publicSyncUrl, int syncPort
         out.put("workspaces_endpoint", http + "/workspaces");
         out.put("documents_endpoint", http + "/docs");
         out.put("sync_url_template", sync + "/sync/{docId}");
-        out.put("sync_subprotocol", "quire.v1");
+        out.put("sync_subprotocol", syncSubprotocol);
         out.put("health_endpoint", http + "/healthz");
         out.put("metrics_endpoint", http + "/metrics");
         return out;
