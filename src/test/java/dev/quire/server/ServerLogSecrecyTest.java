@@ -1,15 +1,14 @@
 package dev.quire.server;
 
+import dev.quire.testing.LogCapture;
 import dev.quire.testing.SyncTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import dev.quire.cli.Main;
@@ -29,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
 import picocli.CommandLine;
 
@@ -48,12 +46,7 @@ class ServerLogSecrecyTest {
 
     @Test
     void aFullAuthRoundLogsNoSecret() throws Exception {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ListAppender<ILoggingEvent> captured = new ListAppender<>();
-        captured.start();
-        Level before = root.getLevel();
-        root.setLevel(Level.TRACE);
-        root.addAppender(captured);
+        LogCapture captured = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME, Level.TRACE);
         List<String> secrets = new ArrayList<>();
         try {
             Path data = dir.resolve("data");
@@ -109,12 +102,11 @@ class ServerLogSecrecyTest {
                 quire.closeBlocking();
             }
         } finally {
-            root.detachAppender(captured);
-            root.setLevel(before);
+            captured.close();
         }
 
         List<String> lines = new ArrayList<>();
-        for (ILoggingEvent e : captured.list) {
+        for (ILoggingEvent e : captured.events()) {
             lines.add(render(e));
         }
         String all = String.join("\n", lines);
@@ -127,7 +119,7 @@ class ServerLogSecrecyTest {
             int which = i;
             for (String fragment : fragments(secrets.get(i))) {
                 for (int j = 0; j < lines.size(); j++) {
-                    ILoggingEvent e = captured.list.get(j);
+                    ILoggingEvent e = captured.events().get(j);
                     // the failure names the event and the secret, not the leaked text: test output is a log too
                     assertFalse(lines.get(j).contains(fragment), () -> "secret #" + which + " leaks into the event '"
                             + e.getLoggerName() + ": " + e.getMessage() + "'");

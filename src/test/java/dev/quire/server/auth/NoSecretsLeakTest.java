@@ -1,13 +1,12 @@
 package dev.quire.server.auth;
 
+import dev.quire.testing.LogCapture;
 import dev.quire.testing.TestClock;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.quire.server.storage.H2DocumentStore;
 import dev.quire.server.storage.H2Storage;
 import java.nio.file.Files;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * A full round of the auth classes (user added, login, refresh, reuse, revoke, key rotation, refused tokens, a broken
@@ -31,12 +29,7 @@ class NoSecretsLeakTest {
 
     @Test
     void aFullAuthRoundLogsAndReportsNoSecret() throws Exception {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
-        appender.start();
-        Level level = root.getLevel();
-        root.setLevel(Level.DEBUG);
-        root.addAppender(appender);
+        LogCapture appender = LogCapture.of(org.slf4j.Logger.ROOT_LOGGER_NAME, Level.DEBUG);
         List<String> secrets = new ArrayList<>();
         List<String> said = new ArrayList<>();
         TestClock clock = TestClock.at("2026-11-23T10:00:00Z");
@@ -95,10 +88,9 @@ class NoSecretsLeakTest {
             said.add(keys.toString());
             said.add(service.toString());
         } finally {
-            root.detachAppender(appender);
-            root.setLevel(level);
+            appender.close();
         }
-        for (ILoggingEvent e : appender.list) {
+        for (ILoggingEvent e : appender.events()) {
             said.add(e.getFormattedMessage());
             if (e.getThrowableProxy() != null) {
                 said.add(e.getThrowableProxy().getMessage());

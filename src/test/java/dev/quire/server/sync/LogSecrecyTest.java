@@ -1,14 +1,13 @@
 package dev.quire.server.sync;
 
+import dev.quire.testing.LogCapture;
 import dev.quire.testing.SyncTestClient;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.quire.protocol.Ack;
 import dev.quire.protocol.AuthOk;
 import dev.quire.protocol.Renew;
@@ -23,7 +22,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /** A full round of connects, refusals and a renewal, with every log event captured: no credential ever appears. */
 class LogSecrecyTest {
@@ -32,12 +30,7 @@ class LogSecrecyTest {
 
     @Test
     void noTokenOrTicketEverReachesTheLogs() throws Exception {
-        Logger sync = (Logger) LoggerFactory.getLogger("dev.quire.server.sync");
-        ListAppender<ILoggingEvent> captured = new ListAppender<>();
-        captured.start();
-        Level before = sync.getLevel();
-        sync.setLevel(Level.TRACE);
-        sync.addAppender(captured);
+        LogCapture captured = LogCapture.of("dev.quire.server.sync", Level.TRACE);
         List<String> secrets = new ArrayList<>();
         try (SyncFixture f = new SyncFixture(dir)) {
             String doc = f.createDoc("alice");
@@ -72,11 +65,10 @@ class LogSecrecyTest {
             secrets.add("tok_renew_forged_secret");
             assertEquals("TOKEN_INVALID", bearer.awaitClose().reason());
         } finally {
-            sync.detachAppender(captured);
-            sync.setLevel(before);
+            captured.close();
         }
-        assertTrue(captured.list.size() > 5, "the round was logged");
-        for (ILoggingEvent event : captured.list) {
+        assertTrue(captured.events().size() > 5, "the round was logged");
+        for (ILoggingEvent event : captured.events()) {
             StringBuilder text = new StringBuilder(event.getFormattedMessage());
             if (event.getKeyValuePairs() != null) {
                 event.getKeyValuePairs().forEach(kv -> text.append(' ').append(kv.key).append('=').append(kv.value));
