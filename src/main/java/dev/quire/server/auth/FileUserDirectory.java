@@ -37,12 +37,12 @@ public final class FileUserDirectory implements UserDirectory {
     }
 
     /** An immutable view of the file as last read. */
-    private record Snapshot(Map<String, Entry> byId, Map<String, Entry> byName, PrivateFile.Stamp stamp) {
+    private record Snapshot(Map<String, Entry> byId, Map<String, Entry> byName) {
     }
 
     private final PrivateFile file;
     private final SecureRandom random;
-    private volatile Snapshot snapshot;
+    private final WatchedFile<Snapshot> snapshot;
 
     /**
      * Opens the users file, which need not exist yet (then there are no users until one is added).
@@ -52,7 +52,10 @@ public final class FileUserDirectory implements UserDirectory {
     public FileUserDirectory(Path path, SecureRandom random) {
         this.file = new PrivateFile(path);
         this.random = Objects.requireNonNull(random);
-        this.snapshot = load();
+        this.snapshot = new WatchedFile<>(file, this::snapshot,
+                s -> log.info("users file {} changed; {} users now", file.path(), s.byId().size()),
+                (kept, e) -> log.warn("users file {} changed but cannot be read, keeping the previous {} users: {}",
+                        file.path(), kept.byId().size(), e.getMessage()));
     }
 
     public Path path() {
@@ -142,44 +145,22 @@ public final class FileUserDirectory implements UserDirectory {
             return format(how.apply(users).values());
         });
         // Re-read instead of trusting our own rendering: cheap, and it keeps one code path.
-        snapshot = load();
-        if (!snapshot.stamp().equals(stamp)) {
+        if (!snapshot.reload().equals(stamp)) {
             log.debug("users file {} changed again right after our write", file.path());
         }
     }
 
     private Snapshot current() {
-        Snapshot s = snapshot;
-        if (file.changedSince(s.stamp())) {
-            synchronized (this) {
-                s = snapshot;
-                if (file.changedSince(s.stamp())) {
-                    try {
-                        s = load();
-                        snapshot = s;
-                        log.info("users file {} changed; {} users now", file.path(), s.byId().size());
-                    } catch (IllegalStateException e) {
-                        log.warn("users file {} changed but cannot be read, keeping the previous {} users: {}",
-                                file.path(), s.byId().size(), e.getMessage());
-                        // Remember the broken stamp so the warning is not repeated on every lookup.
-                        s = new Snapshot(s.byId(), s.byName(), file.stamp());
-                        snapshot = s;
-                    }
-                }
-            }
-        }
-        return s;
+        return snapshot.get();
     }
 
-    private Snapshot load() {
-        Optional<PrivateFile.Read> read = file.read();
-        Map<String, Entry> byId = read.isPresent() ? parse(read.get().content()) : new LinkedHashMap<>();
+    private Snapshot snapshot(Optional<String> content) {
+        Map<String, Entry> byId = content.isPresent() ? parse(content.get()) : new LinkedHashMap<>();
         Map<String, Entry> byName = new LinkedHashMap<>();
         for (Entry e : byId.values()) {
             byName.put(e.user().name(), e);
         }
-        return new Snapshot(Collections.unmodifiableMap(byId), Collections.unmodifiableMap(byName),
-                read.map(PrivateFile.Read::stamp).orElse(PrivateFile.Stamp.ABSENT));
+        return new Snapshot(Collections.unmodifiableMap(byId), Collections.unmodifiableMap(byName));
     }
 
     private LinkedHashMap<String, Entry> parse(String content) {

@@ -49,7 +49,11 @@ public final class KeyRing implements VerificationKeys {
     private record Slot(ECKey key, Instant retiredAt) {
     }
 
-    private record Snapshot(List<Slot> slots, PrivateFile.Stamp stamp) {
+    private record Snapshot(List<Slot> slots) {
+        boolean hasCurrent() {
+            return !slots.isEmpty() && slots.get(slots.size() - 1).retiredAt() == null;
+        }
+
         ECKey current() {
             return slots.get(slots.size() - 1).key();
         }
@@ -59,7 +63,8 @@ public final class KeyRing implements VerificationKeys {
     private final Duration retention;
     private final Clock clock;
     private final SecureRandom random;
-    private volatile Snapshot snapshot;
+    /** Set once by {@link #open}, after the file has a current key. */
+    private volatile WatchedFile<Snapshot> snapshot;
 
     private KeyRing(PrivateFile file, Duration retention, Clock clock, SecureRandom random) {
         this.file = file;
@@ -82,19 +87,25 @@ public final class KeyRing implements VerificationKeys {
         }
         KeyRing ring = new KeyRing(new PrivateFile(path), maxTokenLifetime.plus(JwtVerifier.MAX_LEEWAY),
                 Objects.requireNonNull(clock), Objects.requireNonNull(random));
-        Snapshot s = ring.load();
-        if (s.slots().isEmpty() || s.slots().get(s.slots().size() - 1).retiredAt() != null) {
+        boolean created = !ring.read(ring.file.read().map(PrivateFile.Read::content)).hasCurrent();
+        if (created) {
             ring.file.update(current -> {
-                List<Slot> slots = new ArrayList<>(current.map(ring::parse).orElse(List.of()));
-                if (slots.isEmpty() || slots.get(slots.size() - 1).retiredAt() != null) {
+                Snapshot s = ring.read(current);
+                List<Slot> slots = new ArrayList<>(s.slots());
+                if (!s.hasCurrent()) {
                     slots.add(new Slot(ring.generate(), null)); // still needed after taking the lock
                 }
                 return format(slots);
             });
-            s = ring.load();
-            log.info("created signing key {} in {}", s.current().getKeyID(), ring.file.path());
         }
-        ring.snapshot = s;
+        // Keep signing and verifying with the keys we have rather than failing every login.
+        ring.snapshot = new WatchedFile<>(ring.file, ring::readWithCurrent,
+                s -> log.info("signing keys in {} changed; current key {}", ring.file.path(), s.current().getKeyID()),
+                (kept, e) -> log.warn("signing keys in {} changed but cannot be used, keeping the previous ones: {}",
+                        ring.file.path(), e.getMessage()));
+        if (created) {
+            log.info("created signing key {} in {}", ring.currentKeyId(), ring.file.path());
+        }
         return ring;
     }
 
@@ -127,7 +138,7 @@ public final class KeyRing implements VerificationKeys {
             slots.add(new Slot(fresh, null));
             return format(slots);
         });
-        snapshot = load();
+        snapshot.reload();
         log.info("rotated signing keys: {} is now current", fresh.getKeyID());
         return fresh.getKeyID();
     }
@@ -174,35 +185,20 @@ public final class KeyRing implements VerificationKeys {
     }
 
     private Snapshot current() {
-        Snapshot s = snapshot;
-        if (file.changedSince(s.stamp())) {
-            synchronized (this) {
-                s = snapshot;
-                if (file.changedSince(s.stamp())) {
-                    try {
-                        Snapshot fresh = load();
-                        if (fresh.slots().isEmpty() || fresh.slots().get(fresh.slots().size() - 1).retiredAt() != null) {
-                            throw new IllegalStateException(file.path() + " has no current key");
-                        }
-                        s = fresh;
-                        log.info("signing keys in {} changed; current key {}", file.path(), s.current().getKeyID());
-                    } catch (IllegalStateException e) {
-                        // Keep signing and verifying with the keys we have rather than failing every login.
-                        log.warn("signing keys in {} changed but cannot be used, keeping the previous ones: {}",
-                                file.path(), e.getMessage());
-                        s = new Snapshot(s.slots(), file.stamp());
-                    }
-                    snapshot = s;
-                }
-            }
-        }
-        return s;
+        return snapshot.get();
     }
 
-    private Snapshot load() {
-        Optional<PrivateFile.Read> read = file.read();
-        return new Snapshot(read.map(r -> parse(r.content())).orElse(List.of()),
-                read.map(PrivateFile.Read::stamp).orElse(PrivateFile.Stamp.ABSENT));
+    private Snapshot read(Optional<String> content) {
+        return new Snapshot(content.map(this::parse).orElse(List.of()));
+    }
+
+    /** A key file that another process left without a current key cannot sign: keep the previous keys. */
+    private Snapshot readWithCurrent(Optional<String> content) {
+        Snapshot s = read(content);
+        if (!s.hasCurrent()) {
+            throw new IllegalStateException(file.path() + " has no current key");
+        }
+        return s;
     }
 
     private List<Slot> parse(String content) {
