@@ -2,17 +2,12 @@ package dev.quire.server.storage;
 
 import dev.quire.server.storage.StorageException.Reason;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -41,12 +36,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>One connection rather than a pool: H2 is in-process, every commit is a serialized file write anyway, and the
  * slow part of an append (applying it to the document) happens outside this lock.
  *
- * <p><b>Group commit</b> ({@link #groupTransaction}): a commit costs about the same whether it holds one small write
- * or ten, since MVStore writes every changed B-tree page from leaf to root as a new chunk (profiled under the sync
- * load benchmark: most of the server's CPU was page serialization, one chunk per stored update). So writes that
- * arrive while a commit is under way wait for it to finish, and then all of them go into the next transaction, one
- * commit for the lot; each caller still returns only after the commit that holds its write. Nothing waits on purpose:
- * a lone write commits at once, and batches grow only when commits are the bottleneck.
+ * <p>Updates do not come through here one by one: {@link UpdateJournal} takes them, and {@link JournalFolder} writes
+ * them into the database many per transaction, since a commit costs about the same whether it holds one small write
+ * or a hundred (MVStore writes every changed B-tree page from leaf to root as a new chunk).
  */
 final class H2Database implements AutoCloseable {
 
@@ -54,12 +46,6 @@ final class H2Database implements AutoCloseable {
     interface Work<T> {
         T run(Connection c) throws SQLException;
     }
-
-    /** H2 error codes (org.h2.api.ErrorCode) that map to a {@link Reason}. */
-    private static final int DATABASE_ALREADY_OPEN = 90020;
-    private static final int FILE_CORRUPTED = 90030;
-    private static final int FILE_VERSION_ERROR = 90048;
-    private static final int DATABASE_IS_READ_ONLY = 90097;
 
     /**
      * Data directories open in this JVM. H2 lets a second connection in the same process share an open database
@@ -85,10 +71,6 @@ final class H2Database implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    /** Writes waiting for the next group commit; guarded by its own monitor, never held while taking {@link #lock}. */
-    private final ArrayDeque<Queued<?>> queue = new ArrayDeque<>();
-    /** Guarded by lock: commits made, so a group can tell a failed commit from a failure after it. */
-    private long commits;
 
     private H2Database(Path dataDir, String url, Durability durability, Runnable onReconnect) {
         this.dataDir = dataDir;
@@ -137,8 +119,8 @@ final class H2Database implements AutoCloseable {
         try {
             dir = Files.createDirectories(dir).toRealPath();
         } catch (IOException e) {
-            Reason reason = classify(e);
-            String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : describe(e);
+            Reason reason = StorageErrors.classify(e);
+            String why = e instanceof FileSystemException f && f.getReason() != null ? f.getReason() : StorageErrors.describe(e);
             throw new StorageException(reason == Reason.FAILED ? Reason.READ_ONLY : reason,
                     "cannot create the data directory " + dir + ": " + why + "; create it, or choose a writable one",
                     e);
@@ -198,7 +180,6 @@ final class H2Database implements AutoCloseable {
             try {
                 result = work.run(connection);
                 connection.commit();
-                commits++;
                 if (writes) {
                     housekeeping.afterCommit(connection);
                 }
@@ -226,139 +207,18 @@ final class H2Database implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs {@code work} as {@link #transaction}{@code (what, true, work)} does, but possibly in one transaction with
-     * the writes of other threads that arrive meanwhile (group commit, see the class comment). Returns once the
-     * transaction holding it is committed and, as the durability requires, forced; its failures are its own: if a
-     * group fails, each of its writes is run again alone, so one write's error (a deleted document, say) never fails
-     * another's.
-     *
-     * <p>The work must touch nothing but the connection: it may run twice (in a group rolled back, then alone).
-     */
-    <T> T groupTransaction(String what, Work<T> work) {
-        Queued<T> mine = new Queued<>(what, work);
-        synchronized (queue) {
-            queue.add(mine);
-        }
-        lock.lock();
-        try {
-            // Still queued means nobody took it while this thread waited for the lock: lead a group of everything
-            // queued so far (this write among them). Otherwise the previous leader committed it already.
-            if (!mine.done) {
-                List<Queued<?>> group;
-                synchronized (queue) {
-                    group = new ArrayList<>(queue);
-                    queue.clear();
-                }
-                commitGroup(group);
-            }
-        } finally {
-            lock.unlock();
-        }
-        return mine.outcome();
+    Path dataDir() {
+        return dataDir;
     }
 
-    /** Commits a group in one transaction, or each of its writes alone if that fails. Holds the lock. */
-    private void commitGroup(List<Queued<?>> group) {
-        try {
-            if (group.size() > 1) {
-                long before = commits;
-                try {
-                    transaction("storing " + group.size() + " writes in one transaction", true, c -> {
-                        for (Queued<?> q : group) {
-                            q.runInGroup(c);
-                        }
-                        return null;
-                    });
-                    for (Queued<?> q : group) {
-                        q.committed();
-                    }
-                    return;
-                } catch (RuntimeException groupFailed) {
-                    if (commits != before) {
-                        // committed, then forcing it failed: stored, but not as durable as promised (as transaction)
-                        for (Queued<?> q : group) {
-                            q.fail(groupFailed);
-                        }
-                        return;
-                    }
-                    // rolled back: find out whose write failed by running each alone
-                }
+    /** Forces everything committed so far to the device ({@code CHECKPOINT SYNC}). */
+    void forceToDevice() {
+        transaction("forcing the database to the device", false, c -> {
+            try (var st = c.createStatement()) {
+                st.execute("CHECKPOINT SYNC");
             }
-            for (Queued<?> q : group) {
-                q.runAlone(this);
-            }
-        } catch (Error e) {
-            for (Queued<?> q : group) {
-                if (!q.done) {
-                    q.fail(new StorageException(Reason.FAILED, q.what + " failed: " + e, e));
-                }
-            }
-            throw e;
-        }
-    }
-
-    /** One write waiting for a group commit. Its fields are written by the leader under {@link #lock}. */
-    private static final class Queued<T> {
-        final String what;
-        final Work<T> work;
-        private T pending;
-        private T result;
-        private RuntimeException failure;
-        boolean done;
-
-        Queued(String what, Work<T> work) {
-            this.what = what;
-            this.work = work;
-        }
-
-        void runInGroup(Connection c) throws SQLException {
-            pending = work.run(c);
-        }
-
-        void committed() {
-            result = pending;
-            done = true;
-        }
-
-        void runAlone(H2Database db) {
-            try {
-                result = db.transaction(what, true, work);
-            } catch (RuntimeException e) {
-                failure = e;
-            }
-            done = true;
-        }
-
-        void fail(RuntimeException e) {
-            failure = e;
-            done = true;
-        }
-
-        /** Read by the thread that queued it, after {@link #lock} (taken and released by it) made the writes visible. */
-        T outcome() {
-            if (failure != null) {
-                throw failure;
-            }
-            return result;
-        }
-    }
-
-    /** For tests: transactions committed so far. */
-    long commitCount() {
-        lock.lock();
-        try {
-            return commits;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** For tests: writes waiting for a group commit. */
-    int queuedWrites() {
-        synchronized (queue) {
-            return queue.size();
-        }
+            return null;
+        });
     }
 
     /** Rolls back after a failure; forgets the connection if the failure broke it. Holds the lock. */
@@ -402,61 +262,7 @@ final class H2Database implements AutoCloseable {
     // ---- errors ----
 
     private StorageException failure(String what, Exception e) {
-        Reason reason = classify(e);
-        String hint = switch (reason) {
-            case READ_ONLY -> "; the data directory " + dataDir + " must be writable (check permissions and mount"
-                    + " options)";
-            case DISK_FULL -> "; free space on the disk that holds " + dataDir;
-            case LOCKED -> "; another process has the database in " + dataDir + " open: stop it, or give this"
-                    + " server its own data directory";
-            case CORRUPT -> "; the database in " + dataDir + " is damaged: restore it from a backup";
-            default -> "";
-        };
-        return new StorageException(reason, what + " failed: " + describe(e) + hint, e);
-    }
-
-    /** Why an operation failed, from H2's error codes and the I/O errors underneath. */
-    static Reason classify(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-            if (m.contains("no space left on device") || m.contains("disk full") || m.contains("not enough space")) {
-                return Reason.DISK_FULL;
-            }
-            if (t instanceof AccessDeniedException || m.contains("read-only file system")
-                    || m.contains("permission denied")) {
-                return Reason.READ_ONLY;
-            }
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s) {
-                switch (s.getErrorCode()) {
-                    case DATABASE_ALREADY_OPEN:
-                        return Reason.LOCKED;
-                    case DATABASE_IS_READ_ONLY:
-                        return Reason.READ_ONLY;
-                    case FILE_CORRUPTED:
-                    case FILE_VERSION_ERROR:
-                        return Reason.CORRUPT;
-                    default:
-                        break;
-                }
-            }
-        }
-        return Reason.FAILED;
-    }
-
-    /**
-     * What went wrong, in one line: H2's summary without the SQL it was running, and the innermost cause, where the
-     * actual problem ("No space left on device", a file name) usually is.
-     */
-    static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String top = String.valueOf(e.getMessage()).lines().findFirst().orElse("")
-                .replaceFirst(";? *SQL statement:.*$", "");
-        return root == e ? top : top + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        return StorageErrors.failure(dataDir, what, e);
     }
 
     private static void closeQuietly(Connection c) {

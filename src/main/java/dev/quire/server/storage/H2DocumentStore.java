@@ -32,8 +32,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * Threads: operations on one document hold its lock from validation to commit; the database lock is taken inside
  * it, never the other way round.
  *
+ * <p>Updates go to the {@link UpdateJournal} first (durable when the append returns) and into the database in
+ * batches ({@link JournalFolder}); whatever reads updates from the database folds the pending ones first (ADR 0007).
+ *
  * <p>Client id bindings (which user each Yjs client id belongs to, per document) are checked against the live
- * document's copy of them before an update is applied, and new ones are stored in the update's own transaction.
+ * document's copy of them before an update is applied, and new ones travel in the update's journal record.
  */
 public final class H2DocumentStore implements DocumentStore {
 
@@ -76,19 +79,56 @@ public final class H2DocumentStore implements DocumentStore {
         return open("file:", "", dataDir, options);
     }
 
+    /** For tests: a journal whose segments end after {@code journalSegmentBytes}. */
+    static H2DocumentStore open(Path dataDir, Options options, long journalSegmentBytes) {
+        LiveDocuments live = new LiveDocuments(options.cachedDocuments());
+        H2Database db = H2Database.open("file:", "", dataDir, options.durability(), live::clear);
+        try {
+            return over("file:", db, live, options, journalSegmentBytes);
+        } catch (RuntimeException | Error e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** For tests: how many database transactions have folded journaled updates. */
+    long journalFolds() {
+        return journal.foldCount();
+    }
+
     /** For tests: {@code fileSystem} and {@code moreSettings} as {@link H2Database#open} takes them. */
     static H2DocumentStore open(String fileSystem, String moreSettings, Path dataDir, Options options) {
         LiveDocuments live = new LiveDocuments(options.cachedDocuments());
         H2Database db = H2Database.open(fileSystem, moreSettings, dataDir, options.durability(), live::clear);
-        return new H2DocumentStore(db, live, options.clock());
+        try {
+            return over(fileSystem, db, live, options);
+        } catch (RuntimeException | Error e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    /** The document store in an open database, with its journal ({@link UpdateJournal}), recovered first. */
+    static H2DocumentStore over(String fileSystem, H2Database db, LiveDocuments live, Options options) {
+        return over(fileSystem, db, live, options, UpdateJournal.SEGMENT_BYTES);
+    }
+
+    static H2DocumentStore over(String fileSystem, H2Database db, LiveDocuments live, Options options,
+                                long journalSegmentBytes) {
+        UpdateJournal journal = UpdateJournal.open(fileSystem, db.dataDir(), options.durability(),
+                journalSegmentBytes, entries -> JournalFolder.replay(db, entries), db::forceToDevice);
+        return new H2DocumentStore(db, new JournalFolder(journal, db, options.durability()), live, options.clock());
     }
 
     private final H2Database db;
+    /** Takes updates first; the database gets them in batches. Flushed before anything reads updates from db. */
+    private final JournalFolder journal;
     private final LiveDocuments live;
     private final Clock clock;
 
-    H2DocumentStore(H2Database db, LiveDocuments live, Clock clock) {
+    H2DocumentStore(H2Database db, JournalFolder journal, LiveDocuments live, Clock clock) {
         this.db = db;
+        this.journal = journal;
         this.live = live;
         this.clock = clock;
     }
@@ -120,12 +160,14 @@ public final class H2DocumentStore implements DocumentStore {
     @Override
     public Optional<DocumentInfo> document(String docId) {
         requireId("document id", docId);
+        journal.flush(); // updated_at moves with the updates folded into the database
         return db.transaction("reading document " + docId, false, c -> findDocument(c, docId));
     }
 
     @Override
     public List<DocumentInfo> documents(String workspaceId) {
         requireId("workspace id", workspaceId);
+        journal.flush();
         return db.transaction("listing the documents of workspace " + workspaceId, false, c -> {
             return Rows.list(c, "SELECT " + DOC_COLUMNS + " FROM documents WHERE workspace_id = ? ORDER BY created_at, id",
                     H2DocumentStore::documentInfo, workspaceId);
@@ -157,6 +199,7 @@ public final class H2DocumentStore implements DocumentStore {
         ReentrantLock lock = live.lockFor(docId);
         lock.lock();
         try {
+            journal.flush(); // so that no update of it is folded after the delete (folding would drop it anyway)
             boolean deleted = db.transaction("deleting document " + docId, true, c -> {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM documents WHERE id = ?")) {
                     ps.setString(1, docId);
@@ -211,13 +254,9 @@ public final class H2DocumentStore implements DocumentStore {
             List<ClockRange> added = added(before, after);
             long seq = current.lastSeq + 1;
             try {
-                // group commit: the document's lock is held until this update's commit, other documents' updates
-                // may share it (H2Database's class comment)
-                db.groupTransaction("storing an update of " + update.length + " bytes for document " + docId, c -> {
-                    insertUpdate(c, docId, seq, update, userId, connectionId, serverTime, added);
-                    bindClients(c, docId, newClients, userId);
-                    return null;
-                });
+                // durable once journaled; the database gets it in the background (JournalFolder)
+                journal.append(new UpdateJournal.Entry(docId, seq, userId, connectionId, serverTime, added,
+                        List.copyOf(newClients), update));
             } catch (RuntimeException e) {
                 live.evict(docId); // the live document is ahead of the database now
                 throw e;
@@ -229,47 +268,6 @@ public final class H2DocumentStore implements DocumentStore {
             return new Appended(seq, after);
         } finally {
             lock.unlock();
-        }
-    }
-
-    private static void insertUpdate(Connection c, String docId, long seq, byte[] update, String userId,
-                                     String connectionId, Instant serverTime, List<ClockRange> added)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE documents SET last_seq = ?, updated_at = ? WHERE id = ? AND last_seq = ?")) {
-            ps.setLong(1, seq);
-            ps.setObject(2, utc(serverTime));
-            ps.setString(3, docId);
-            ps.setLong(4, seq - 1);
-            if (ps.executeUpdate() != 1) {
-                // deleted meanwhile (deleteDocument holds the same lock, so this is a bug if it ever happens)
-                throw new NoSuchDocumentException(docId);
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO updates (doc_id, seq, user_id, connection_id,"
-                + " server_time, byte_length, body) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, docId);
-            ps.setLong(2, seq);
-            ps.setString(3, userId);
-            ps.setString(4, connectionId);
-            ps.setObject(5, utc(serverTime));
-            ps.setInt(6, update.length);
-            ps.setBytes(7, update);
-            ps.executeUpdate();
-        }
-        if (!added.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO update_clocks (doc_id, seq, client_id,"
-                    + " clock_start, clock_end) VALUES (?, ?, ?, ?, ?)")) {
-                for (ClockRange r : added) {
-                    ps.setString(1, docId);
-                    ps.setLong(2, seq);
-                    ps.setLong(3, r.clientId());
-                    ps.setInt(4, r.start());
-                    ps.setInt(5, r.end());
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
         }
     }
 
@@ -318,23 +316,6 @@ public final class H2DocumentStore implements DocumentStore {
         return Updates.parseUpdateMeta(Updates.encodeStateAsUpdate(doc, state.encode())).to();
     }
 
-    private static void bindClients(Connection c, String docId, List<Long> clients, String userId)
-            throws SQLException {
-        if (clients.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO client_ids (doc_id, client_id, user_id) VALUES (?, ?, ?)")) {
-            for (long client : clients) {
-                ps.setString(1, docId);
-                ps.setLong(2, client);
-                ps.setString(3, userId);
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
     /** The clocks that became part of the document: the growth of its state vector, by client id. */
     private static List<ClockRange> added(StateVector before, StateVector after) {
         List<ClockRange> out = new ArrayList<>();
@@ -362,7 +343,10 @@ public final class H2DocumentStore implements DocumentStore {
 
     /** The live document, rebuilt from snapshot + log on a cache miss. The caller holds the document's lock. */
     private Live live(String docId) {
-        return live.get(docId, () -> db.transaction("loading document " + docId, false, c -> rebuild(c, docId)));
+        return live.get(docId, () -> {
+            journal.flush(); // the database must have every update of the document before it is rebuilt from it
+            return db.transaction("loading document " + docId, false, c -> rebuild(c, docId));
+        });
     }
 
     private static Live rebuild(Connection c, String docId) throws SQLException {
@@ -427,6 +411,7 @@ public final class H2DocumentStore implements DocumentStore {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must not be negative: " + limit);
         }
+        journal.flush();
         return db.transaction("reading the history of document " + docId, false, c -> {
             requireDocument(c, docId);
             return entries(c, docId, afterSeq, limit);
@@ -477,6 +462,7 @@ public final class H2DocumentStore implements DocumentStore {
     @Override
     public Optional<HistoryEntry> writerOf(String docId, long clientId, int clock) {
         requireId("document id", docId);
+        journal.flush();
         return db.transaction("looking up who wrote " + clientId + ":" + clock + " in document " + docId, false, c -> {
             requireDocument(c, docId);
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, clock_end FROM update_clocks"
@@ -504,6 +490,7 @@ public final class H2DocumentStore implements DocumentStore {
         lock.lock();
         try {
             Live current = live(docId);
+            journal.flush(); // the snapshot replaces updates up to the database's last seq: it must be this one's
             byte[] snapshot = Updates.encodeStateAsUpdate(current.doc); // includes content still waiting (pending)
             return db.transaction("compacting document " + docId, true, c -> {
                 LogStats stats = stats(c, docId);
@@ -532,6 +519,7 @@ public final class H2DocumentStore implements DocumentStore {
     @Override
     public LogStats logStats(String docId) {
         requireId("document id", docId);
+        journal.flush();
         return db.transaction("reading the log size of document " + docId, false, c -> stats(c, docId));
     }
 
@@ -565,7 +553,11 @@ public final class H2DocumentStore implements DocumentStore {
     @Override
     public void close() {
         live.clear();
-        db.close();
+        try {
+            journal.close();
+        } finally {
+            db.close();
+        }
     }
 
     // ---- rows ----

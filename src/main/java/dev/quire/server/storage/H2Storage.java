@@ -13,8 +13,13 @@ public final class H2Storage implements AutoCloseable {
     public static H2Storage open(Path dataDir, H2DocumentStore.Options options) {
         LiveDocuments live = new LiveDocuments(options.cachedDocuments());
         H2Database db = H2Database.open("file:", "", dataDir, options.durability(), live::clear);
-        return new H2Storage(db, new H2DocumentStore(db, live, options.clock()),
-                new H2WorkspaceStore(db, options.clock()), new H2RefreshTokenStore(db));
+        try {
+            return new H2Storage(db, H2DocumentStore.over("file:", db, live, options),
+                    new H2WorkspaceStore(db, options.clock()), new H2RefreshTokenStore(db));
+        } catch (RuntimeException | Error e) {
+            db.close();
+            throw e;
+        }
     }
 
     private final H2Database db;

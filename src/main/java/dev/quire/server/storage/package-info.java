@@ -7,10 +7,11 @@
  * keeps its user id, connection id, server time and the clock ranges it added, and {@code compact} folds the log
  * into the snapshot while keeping those attribution rows.
  *
- * <p>An update is acknowledged only after {@code appendUpdate} returns, and it returns only after the commit has
- * been written out, so a {@code kill -9} of the server never loses an acknowledged update (see {@link
- * dev.quire.server.storage.Durability}). Every update is applied to the document's current state before it is
- * stored, so nothing that the document core cannot read is ever stored.
+ * <p>An update is acknowledged only after {@code appendUpdate} returns, and it returns only after its record has
+ * been written to the update journal ({@code UpdateJournal}), so a {@code kill -9} of the server never loses an
+ * acknowledged update (see {@link dev.quire.server.storage.Durability}); the journal is folded into the H2 file in
+ * the background, many updates per transaction, and replayed on open (ADR 0007). Every update is applied to the
+ * document's current state before it is stored, so nothing that the document core cannot read is ever stored.
  *
  * <p>{@link dev.quire.server.storage.WorkspaceStore} keeps workspaces and document shares in the same file, so a
  * document and its access rules are backed up and restored together. Users are not stored here (user ids are opaque

@@ -89,7 +89,9 @@ public final class DiskFullFileSystem extends FilePathWrapper {
 
         @Override
         public FileChannel truncate(long size) throws IOException {
-            check();
+            if (size > base.size()) {
+                check(); // growing a file needs space; shrinking one frees it, and works on a full disk too
+            }
             base.truncate(size);
             return this;
         }
