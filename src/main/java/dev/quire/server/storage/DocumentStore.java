@@ -1,5 +1,7 @@
 package dev.quire.server.storage;
 
+import dev.quire.crdt.StateVector;
+import dev.quire.crdt.UpdateFormatException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -57,6 +59,20 @@ public interface DocumentStore extends AutoCloseable {
 
     /** The whole document as one Yjs v1 update: the snapshot with every update stored after it. */
     byte[] loadState(String docId);
+
+    /**
+     * What the document holds, as a state vector: everything stored so far (an update is visible here only once
+     * {@link #appendUpdate} has stored it).
+     */
+    StateVector stateVector(String docId);
+
+    /**
+     * What the document has beyond {@code encodedStateVector}, as one Yjs v1 update (the answer to a sync step 1),
+     * including content that waits for updates not yet received.
+     *
+     * @throws UpdateFormatException if the state vector is malformed
+     */
+    byte[] missingFrom(String docId, byte[] encodedStateVector);
 
     // ---- history and attribution ----
 

@@ -341,6 +341,30 @@ public final class H2DocumentStore implements DocumentStore {
         }
     }
 
+    @Override
+    public StateVector stateVector(String docId) {
+        requireId("document id", docId);
+        ReentrantLock lock = live.lockFor(docId);
+        lock.lock();
+        try {
+            return live(docId).doc.stateVector();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public byte[] missingFrom(String docId, byte[] encodedStateVector) {
+        requireId("document id", docId);
+        ReentrantLock lock = live.lockFor(docId);
+        lock.lock();
+        try {
+            return Updates.encodeStateAsUpdate(live(docId).doc, encodedStateVector);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The live document, rebuilt from snapshot + log on a cache miss. The caller holds the document's lock. */
     private Live live(String docId) {
         return live.get(docId, () -> {

@@ -2,7 +2,7 @@ package dev.quire.server.sync;
 
 import dev.quire.crdt.Doc;
 import dev.quire.crdt.StateVector;
-import dev.quire.crdt.Updates;
+import dev.quire.crdt.UpdateFormatException;
 import dev.quire.protocol.Ack;
 import dev.quire.protocol.AuthOk;
 import dev.quire.protocol.AuthPermissionDenied;
@@ -15,7 +15,7 @@ import dev.quire.protocol.Message;
 import dev.quire.protocol.ProtocolCodec;
 import dev.quire.protocol.QueryAwareness;
 import dev.quire.protocol.Renew;
-import dev.quire.protocol.SyncProtocol;
+import dev.quire.protocol.ProtocolException;
 import dev.quire.protocol.SyncStep1;
 import dev.quire.protocol.SyncStep2;
 import dev.quire.protocol.SyncUpdate;
@@ -61,9 +61,12 @@ final class Room {
     int refs;
 
     private final SyncService.Shared shared;
-    private Doc doc;
+    /** Null until the first connection is admitted. */
     private AwarenessStates awareness;
-    /** The store's durable state vector after the last update this room stored. */
+    /**
+     * The store's durable state vector after the last update this room stored. The room keeps no copy of the
+     * document: the store's live document answers sync steps, so each update is applied once, not twice.
+     */
     private StateVector durable;
     private final Set<Connection> connections = new LinkedHashSet<>();
     private final Map<Long, Connection> awarenessOwners = new HashMap<>();
@@ -133,7 +136,7 @@ final class Room {
             c.send(new AuthOk(principal.userId(), epochSeconds(principal.expiresAt())));
         }
         // as y-websocket's setupWSConnection: step 1, then the awareness states of everyone present
-        c.send(SyncProtocol.syncStep1(doc));
+        c.send(new SyncStep1(durable.encode()));
         if (!awareness.states().isEmpty()) {
             c.send(awareness.encodeAll());
         }
@@ -170,15 +173,13 @@ final class Room {
     }
 
     private void load() {
-        if (doc != null) {
+        if (awareness != null) {
             return;
         }
-        Doc loaded = new Doc();
-        Updates.applyUpdate(loaded, shared.store().loadState(docId));
-        doc = loaded;
-        durable = loaded.stateVector();
-        // the room's own awareness id is its document's, whose state it never sets (AwarenessStates' javadoc)
-        awareness = new AwarenessStates(loaded.clientId(), shared.clock());
+        durable = shared.store().stateVector(docId);
+        // the room's own awareness id, whose state it never sets (AwarenessStates' javadoc): a fresh random client id
+        // as a document would have, never one of the clients'
+        awareness = new AwarenessStates(Doc.randomClientId(), shared.clock());
     }
 
     // ---- messages ----
@@ -188,7 +189,7 @@ final class Room {
             return; // refused, or closing: nothing it sent counts
         }
         if (message instanceof SyncStep1 step1) {
-            c.send(SyncProtocol.syncStep2(doc, step1.stateVector()));
+            answer(c, step1);
         } else if (message instanceof SyncStep2 step2) {
             update(c, step2.update(), true, received);
         } else if (message instanceof SyncUpdate update) {
@@ -203,6 +204,24 @@ final class Room {
             }
         }
         // anything else (AuthOk, Ack, ErrorMessage, AuthPermissionDenied) is the server's to send: ignored
+    }
+
+    /** Sync step 2 for a client's step 1: what the document has beyond the client's state vector. */
+    private void answer(Connection c, SyncStep1 step1) {
+        byte[] missing;
+        try {
+            missing = shared.store().missingFrom(docId, step1.stateVector());
+        } catch (UpdateFormatException e) {
+            log.atInfo().addKeyValue("conn", c.id).addKeyValue("doc", docId).addKeyValue("why", e.getMessage())
+                    .log("malformed state vector; closing");
+            c.close(CloseCodes.INVALID_PAYLOAD, ProtocolException.Kind.MALFORMED.name());
+            return;
+        } catch (RuntimeException e) {
+            log.atError().setCause(e).addKeyValue("conn", c.id).addKeyValue("doc", docId).log("could not load document");
+            c.close(CloseCodes.INTERNAL_ERROR, CloseCodes.STORAGE_FAILED);
+            return;
+        }
+        c.send(new SyncStep2(missing));
     }
 
     /**
@@ -239,7 +258,6 @@ final class Room {
         List<Long> advanced = advanced(durable, appended.state());
         durable = appended.state();
         if (appended.stored()) {
-            applyToRoomDoc(update);
             broadcast(ProtocolCodec.encode(new SyncUpdate(update)), c);
         }
         c.writtenIds.addAll(advanced);
@@ -280,27 +298,12 @@ final class Room {
         }
     }
 
-    /** Keeps the room's copy of the document in step with the store. */
-    private void applyToRoomDoc(byte[] update) {
-        try {
-            Updates.applyUpdate(doc, update, this);
-        } catch (RuntimeException e) {
-            // the store applied it, so this should not happen; start again from what is stored
-            log.atError().setCause(e).addKeyValue("doc", docId).log("room document out of step; reloading");
-            Doc reloaded = new Doc();
-            Updates.applyUpdate(reloaded, shared.store().loadState(docId));
-            doc = reloaded;
-            durable = reloaded.stateVector();
-        }
-    }
-
     /** An update stored by someone else (an HTTP import): applied here and relayed to everyone connected. */
     void externalUpdate(byte[] update) {
-        if (doc == null || connections.isEmpty()) {
+        if (awareness == null || connections.isEmpty()) {
             return; // the next room loads it from the store
         }
-        applyToRoomDoc(update);
-        durable = doc.stateVector();
+        durable = shared.store().stateVector(docId);
         broadcast(ProtocolCodec.encode(new SyncUpdate(update)), null);
     }
 

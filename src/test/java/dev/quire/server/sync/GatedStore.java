@@ -64,6 +64,16 @@ final class GatedStore implements DocumentStore {
     }
 
     @Override
+    public dev.quire.crdt.StateVector stateVector(String docId) {
+        return real.stateVector(docId);
+    }
+
+    @Override
+    public byte[] missingFrom(String docId, byte[] encodedStateVector) {
+        return real.missingFrom(docId, encodedStateVector);
+    }
+
+    @Override
     public List<HistoryEntry> history(String docId, long afterSeq, int limit) {
         return real.history(docId, afterSeq, limit);
     }

@@ -66,6 +66,14 @@ class LimitsTest {
     }
 
     @Test
+    void aStep1WhoseStateVectorIsMalformedCloses1007() throws Exception {
+        // a well-formed frame (sync, step 1, 2 bytes) whose state vector announces 5 clients and ends after one id
+        SyncTestClient.Closed closed = misbehaving(c -> c, false, m -> m.send(new byte[] {0, 0, 2, 5, 1}));
+        assertEquals(1007, closed.code());
+        assertEquals("MALFORMED", closed.reason());
+    }
+
+    @Test
     void aTruncatedFrameCloses1007() throws Exception {
         byte[] frame = ProtocolCodec.encode(new SyncUpdate(new byte[] {1, 1, 5, 0, 4, 1, 1, 't', 1, 'x', 0}));
         byte[] truncated = java.util.Arrays.copyOf(frame, frame.length - 4);
