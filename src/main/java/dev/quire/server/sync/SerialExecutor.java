@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
 final class SerialExecutor implements Executor {
     private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
     static final int BATCH = 64;
+    /** How many tasks {@link #runHereOrQueue} runs in its caller's thread before handing the rest to the pool. */
+    static final int INLINE_BATCH = 4;
 
     private final Executor pool;
     private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
@@ -46,8 +48,30 @@ final class SerialExecutor implements Executor {
         }
     }
 
+    /**
+     * Runs {@code task} in the calling thread if the document is idle, or queues it behind the work under way. Used
+     * for incoming frames: the socket's reader thread then does the document's work itself, instead of waking a pool
+     * thread for it, which on a loaded machine waits for a core (most of the latency tail under the load benchmark).
+     * Tasks queued meanwhile follow in this thread, up to {@link #INLINE_BATCH}; the rest go to the pool, so one busy
+     * document cannot hold a reader thread (and the other connections it reads for) for long.
+     */
+    void runHereOrQueue(Runnable task) {
+        synchronized (this) {
+            tasks.add(task);
+            if (scheduled) {
+                return;
+            }
+            scheduled = true;
+        }
+        drain(INLINE_BATCH);
+    }
+
     private void drain() {
-        for (int i = 0; i < BATCH; i++) {
+        drain(BATCH);
+    }
+
+    private void drain(int max) {
+        for (int i = 0; i < max; i++) {
             Runnable task;
             synchronized (this) {
                 task = tasks.poll();

@@ -86,7 +86,7 @@ final class SyncService {
         }
         Timer.Sample sample = Timer.start(shared.metrics().registry());
         Room room = c.room;
-        room.executor.execute(() -> room.handle(c, message, sample));
+        room.executor.runHereOrQueue(() -> room.handle(c, message, sample));
     }
 
     /** A text frame: y-protocols is binary only. */
