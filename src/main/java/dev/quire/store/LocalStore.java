@@ -81,6 +81,8 @@ public final class LocalStore implements AutoCloseable {
     private final Map<String, AtomicInteger> sinceCompaction = new ConcurrentHashMap<>();
     /** Documents whose compaction is queued or running: one at a time per document. */
     private final Set<String> compacting = ConcurrentHashMap.newKeySet();
+    /** For tests: runs between a compaction's read and its write, where other writes may come in. */
+    volatile Runnable afterCompactionRead = () -> { };
 
     private LocalStore(Database db, Clock clock, Executor background, ExecutorService ownExecutor, Options options) {
         this.db = db;
@@ -521,6 +523,7 @@ public final class LocalStore implements AutoCloseable {
             }
             return new Snapshot(state, history, last);
         });
+        afterCompactionRead.run();
         if (s.history().isEmpty()) {
             sinceCompaction.remove(docId);
             return;
@@ -546,6 +549,7 @@ public final class LocalStore implements AutoCloseable {
                 ps.setString(3, docId);
                 ps.executeUpdate();
             }
+            // exactly the rows read: rows added since have higher numbers (see moveToHistory)
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM history WHERE doc_id = ? AND seq <= ?")) {
                 ps.setString(1, docId);
                 ps.setLong(2, s.lastSeq());
@@ -669,13 +673,16 @@ public final class LocalStore implements AutoCloseable {
         return covered;
     }
 
-    /** Moves outbox entries into the history as acknowledged. */
+    /**
+     * Moves outbox entries into the history as acknowledged, each under a new sequence number: a compaction that read
+     * the history up to some number deletes exactly those rows, so a row added later must never get a lower one.
+     */
     private static int moveToHistory(Connection c, String docId, List<Long> seqs) throws SQLException {
         if (seqs.isEmpty()) {
             return 0;
         }
         try (PreparedStatement copy = c.prepareStatement("INSERT INTO history (doc_id, seq, kind, body)"
-                + " SELECT doc_id, seq, 'ACKED', body FROM outbox WHERE doc_id = ? AND seq = ?");
+                + " SELECT doc_id, NEXT VALUE FOR entry_seq, 'ACKED', body FROM outbox WHERE doc_id = ? AND seq = ?");
              PreparedStatement delete = c.prepareStatement("DELETE FROM outbox WHERE doc_id = ? AND seq = ?")) {
             for (long seq : seqs) {
                 copy.setString(1, docId);

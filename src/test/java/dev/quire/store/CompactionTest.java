@@ -107,4 +107,27 @@ class CompactionTest {
             assertEquals(1, background.runAll(), "and again after 20 more");
         }
     }
+
+    @Test
+    void anEditAcknowledgedWhileACompactionMergesIsNeitherLostNorFoldedTwice() {
+        ManualExecutor background = new ManualExecutor();
+        Editor alice = new Editor(1);
+        Editor server = new Editor(2);
+        try (LocalStore store = LocalStore.open("file:", "", dir, TestClock.at("2026-11-24T09:00:00Z"), background,
+                null, LocalStore.Options.defaults())) {
+            store.appendLocal("doc", "alice", alice.edit(t -> t.insert(0, "mine ")));   // an older number
+            store.appendRemote("doc", server.edit(t -> t.insert(0, "theirs ")));       // a newer one
+            // the ack arrives after the compaction read the history and before it writes its result
+            store.afterCompactionRead = () -> assertEquals(1, store.acknowledged("doc", 1, 5));
+            store.compact("doc");
+            background.runAll();
+            store.afterCompactionRead = () -> { };
+            assertTrue(store.pending("doc", "alice").isEmpty());
+            String text = Editor.textOf(store.load("doc"));
+            assertTrue(text.contains("mine ") && text.contains("theirs "), text);
+            store.compact("doc");
+            background.runAll();
+            assertEquals(text, Editor.textOf(store.load("doc")));
+        }
+    }
 }
