@@ -1,0 +1,130 @@
+package dev.quire.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * The local store's schema as an ordered list of migrations, recorded in {@code schema_version}: the same idea as the
+ * server's storage (ADR 0004), its own tables. H2 commits before each DDL statement, so a migration is not atomic;
+ * every statement is re-runnable ({@code IF NOT EXISTS}) and a migration cut short by a crash runs again at the next
+ * open. Never edit a migration that has shipped; append a new one.
+ */
+final class StoreSchema {
+    private StoreSchema() {
+    }
+
+    record Migration(int version, String description, List<String> statements) {
+    }
+
+    static final int MAX_ID_LENGTH = 200;
+
+    static final List<Migration> MIGRATIONS = List.of(
+            new Migration(1, "documents, history, outbox with clock ranges, acknowledged clocks", List.of(
+                    // one number for history and outbox rows, so that their order across both is known
+                    "CREATE SEQUENCE IF NOT EXISTS entry_seq",
+                    """
+                    CREATE TABLE IF NOT EXISTS documents (
+                      doc_id              VARCHAR(200) PRIMARY KEY,
+                      -- one Yjs v1 update: everything compacted so far (NULL: nothing yet)
+                      state               BLOB,
+                      state_bytes         BIGINT NOT NULL DEFAULT 0,
+                      last_synced_at      TIMESTAMP(9) WITH TIME ZONE,
+                      server_state_vector VARBINARY,
+                      created_at          TIMESTAMP(9) WITH TIME ZONE NOT NULL
+                    )""",
+                    // updates received from the server, and our own once the server acknowledged them; compaction
+                    // folds them into documents.state
+                    """
+                    CREATE TABLE IF NOT EXISTS history (
+                      doc_id  VARCHAR(200) NOT NULL REFERENCES documents (doc_id) ON DELETE CASCADE,
+                      seq     BIGINT NOT NULL,
+                      kind    VARCHAR(8) NOT NULL CHECK (kind IN ('REMOTE', 'ACKED')),
+                      body    VARBINARY NOT NULL,
+                      PRIMARY KEY (doc_id, seq)
+                    )""",
+                    // local updates the server has not acknowledged, in order, each owned by the user who typed it
+                    """
+                    CREATE TABLE IF NOT EXISTS outbox (
+                      doc_id     VARCHAR(200) NOT NULL REFERENCES documents (doc_id) ON DELETE CASCADE,
+                      seq        BIGINT NOT NULL,
+                      user_id    VARCHAR(200) NOT NULL,
+                      body       VARBINARY NOT NULL,
+                      created_at TIMESTAMP(9) WITH TIME ZONE NOT NULL,
+                      PRIMARY KEY (doc_id, seq)
+                    )""",
+                    "CREATE INDEX IF NOT EXISTS outbox_by_user ON outbox (doc_id, user_id, seq)",
+                    """
+                    CREATE TABLE IF NOT EXISTS outbox_clocks (
+                      doc_id      VARCHAR(200) NOT NULL,
+                      seq         BIGINT NOT NULL,
+                      client_id   BIGINT NOT NULL,
+                      clock_start INTEGER NOT NULL,
+                      clock_end   INTEGER NOT NULL,
+                      PRIMARY KEY (doc_id, seq, client_id),
+                      FOREIGN KEY (doc_id, seq) REFERENCES outbox (doc_id, seq) ON DELETE CASCADE
+                    )""",
+                    // the server's acknowledged clock per client id: an entry spanning several client ids is
+                    // covered once every one of them was acknowledged, whichever ack came first
+                    """
+                    CREATE TABLE IF NOT EXISTS acked_clocks (
+                      doc_id    VARCHAR(200) NOT NULL REFERENCES documents (doc_id) ON DELETE CASCADE,
+                      client_id BIGINT NOT NULL,
+                      clock     BIGINT NOT NULL,
+                      PRIMARY KEY (doc_id, client_id)
+                    )""")));
+
+    static int latestVersion() {
+        return MIGRATIONS.get(MIGRATIONS.size() - 1).version();
+    }
+
+    /** Brings the schema up to date; refuses a database written by a newer Quire. */
+    static void migrate(Connection connection, String where) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("""
+                    CREATE TABLE IF NOT EXISTS schema_version (
+                      version     INTEGER PRIMARY KEY,
+                      description VARCHAR(200) NOT NULL,
+                      applied_at  TIMESTAMP(9) WITH TIME ZONE NOT NULL
+                    )""");
+        }
+        int current = currentVersion(connection);
+        if (current > latestVersion()) {
+            throw new LocalStoreException(LocalStoreException.Reason.CORRUPT, "the local store in " + where
+                    + " has schema version " + current + ", but this Quire knows versions up to " + latestVersion()
+                    + "; run a newer Quire");
+        }
+        for (Migration m : MIGRATIONS) {
+            if (m.version() <= current) {
+                continue;
+            }
+            try (Statement st = connection.createStatement()) {
+                for (String sql : m.statements()) {
+                    st.execute(sql);
+                }
+            }
+            try (PreparedStatement ps = connection.prepareStatement(
+                    "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
+                ps.setInt(1, m.version());
+                ps.setString(2, m.description());
+                ps.setObject(3, OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
+                ps.executeUpdate();
+            }
+            connection.commit();
+        }
+    }
+
+    static int currentVersion(Connection connection) throws SQLException {
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}
