@@ -79,6 +79,7 @@ final class LoadRun {
         } finally {
             typist.shutdownNow();
             clients.forEach(LoadClient::close);
+            server.selfReport().ifPresent(r -> progress.printf("sync-load: %s: %s%n", target.name(), r));
             server.close();
             callbacks.shutdownNow();
         }

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -104,7 +105,7 @@ public final class QuireServerTarget implements Target {
                 syncUris.add(uri);
                 tokens.add(token);
             }
-            return new QuireRunning(process, syncUris, tokens);
+            return new QuireRunning(process, base, syncUris, tokens);
         } catch (IOException | InterruptedException | RuntimeException e) {
             process.close();
             throw e;
@@ -198,11 +199,13 @@ public final class QuireServerTarget implements Target {
 
     private static final class QuireRunning implements Running {
         private final ServerProcess process;
+        private final URI base;
         private final List<URI> syncUris;
         private final List<String> tokens;
 
-        QuireRunning(ServerProcess process, List<URI> syncUris, List<String> tokens) {
+        QuireRunning(ServerProcess process, URI base, List<URI> syncUris, List<String> tokens) {
             this.process = process;
+            this.base = base;
             this.syncUris = List.copyOf(syncUris);
             this.tokens = List.copyOf(tokens);
         }
@@ -230,6 +233,22 @@ public final class QuireServerTarget implements Target {
         @Override
         public boolean acks() {
             return true;
+        }
+
+        /** The server's receive-to-ack latency histogram from {@code GET /metrics}, whole run (warm-up included). */
+        @Override
+        public Optional<String> selfReport() {
+            try {
+                HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        base.resolve("/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                return r.statusCode() == 200 ? AckHistogram.summary(r.body()) : Optional.empty();
+            } catch (IOException e) {
+                return Optional.of("server metrics unavailable: " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
         }
 
         @Override

@@ -43,6 +43,15 @@ public interface Target {
         /** Whether the server acknowledges durable updates with {@link dev.quire.protocol.Ack}; then every edit must be acked. */
         boolean acks();
 
+        /**
+         * What the server itself measured, one line for the progress output (e.g. its own receive-to-ack latency,
+         * which tells a tail inside the server from one in the network, the client or the machine); empty if it
+         * measures nothing.
+         */
+        default java.util.Optional<String> selfReport() {
+            return java.util.Optional.empty();
+        }
+
         @Override
         void close();
     }
