@@ -107,6 +107,12 @@ final class SessionFixture implements AutoCloseable {
         return c == null ? 0 : c.count();
     }
 
+    /** A counter of the server's metrics (0 before its first increment). */
+    double serverCount(String name, String... tags) {
+        var c = server.metrics().find(name).tags(tags).counter();
+        return c == null ? 0 : c.count();
+    }
+
     private HttpResponse<String> form(String path, Map<String, String> fields) {
         String body = fields.entrySet().stream().map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
                 .collect(Collectors.joining("&"));

@@ -321,14 +321,98 @@ class SessionTest {
         assertEquals(Optional.empty(), f.vault.load());
     }
 
+    @Test
+    void aLogoutDuringARefreshLeavesNoLiveTokenWhicheverReachesTheServerFirst() throws Exception {
+        List<String> order = new CopyOnWriteArrayList<>();
+        List<String> stored = new CopyOnWriteArrayList<>();
+        Session s = await(Session.login(f.services(new RecordingVault(f.vault, order, stored)), SessionFixture.USER,
+                SessionFixture.PASSWORD.toCharArray()));
+        f.jump(DUE);
+        f.proxy.hold();
+        CompletableFuture<AccessToken> pending = s.accessToken();
+        f.proxy.awaitHeld(1);
+
+        CompletableFuture<Boolean> loggedOut = s.logout();
+        assertInstanceOf(SessionEndedException.class, failure(pending), "waiting callers are told at once");
+        f.proxy.awaitHeld(2); // the revocation, beside the refresh
+        f.proxy.release();
+        await(loggedOut);
+
+        // Either the refresh came first, and the token it brought is revoked too when its answer finds the session
+        // ended; or the revocation came first, and the refresh was refused. Wait until one of the two is done.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (f.serverCount("quire.token.revocations") < 2
+                && f.serverCount("quire.token.grants", "grant", "refresh", "result", "invalid_grant") < 1) {
+            assertTrue(System.nanoTime() < deadline, "the late refresh answer was not handled");
+            Thread.onSpinWait();
+        }
+        for (String token : stored) {
+            assertEquals(400, f.refreshAtServer(token), "no refresh token of this login still works");
+        }
+        assertEquals(Optional.empty(), f.vault.load());
+        assertEquals("clear", order.get(order.size() - 1));
+        assertEquals(0, f.scheduler.pending());
+    }
+
+    @Test
+    void aVaultThatCannotStoreCostsOnlyTheResumeNotTheSession() {
+        RefreshTokenVault broken = new RefreshTokenVault() {
+            @Override
+            public Optional<String> load() {
+                return Optional.empty();
+            }
+
+            @Override
+            public void store(String refreshToken) {
+                throw new VaultException("the disk is full", null);
+            }
+
+            @Override
+            public void clear() {
+            }
+        };
+        Session s = await(Session.login(f.services(broken), SessionFixture.USER,
+                SessionFixture.PASSWORD.toCharArray()));
+        AccessToken first = await(s.accessToken());
+        f.jump(DUE);
+
+        AccessToken second = await(s.accessToken());
+
+        assertNotEquals(first.value(), second.value(), "the rotated token was kept in memory and used");
+        f.jump(DUE);
+        assertNotEquals(second.value(), await(s.accessToken()).value());
+        assertEquals(Optional.empty(), s.ended());
+        s.close();
+    }
+
+    @Test
+    void aFailingListenerDoesNotKeepTheOthersFromHearing() {
+        Session s = f.login();
+        s.addListener(e -> {
+            throw new IllegalStateException("a broken window");
+        });
+        SessionFixture.Events events = new SessionFixture.Events();
+        s.addListener(events);
+
+        await(s.logout());
+
+        assertEquals(SessionEvent.Reason.LOGGED_OUT, events.next(SessionEnded.class).reason());
+    }
+
     /** Records store/clear calls in order, then delegates. */
     static final class RecordingVault implements RefreshTokenVault {
         private final RefreshTokenVault inner;
         private final List<String> log;
+        private final List<String> values;
 
         RecordingVault(RefreshTokenVault inner, List<String> log) {
+            this(inner, log, new CopyOnWriteArrayList<>());
+        }
+
+        RecordingVault(RefreshTokenVault inner, List<String> log, List<String> values) {
             this.inner = inner;
             this.log = log;
+            this.values = values;
         }
 
         @Override
@@ -339,6 +423,7 @@ class SessionTest {
         @Override
         public void store(String refreshToken) {
             log.add("store");
+            values.add(refreshToken);
             inner.store(refreshToken);
         }
 
