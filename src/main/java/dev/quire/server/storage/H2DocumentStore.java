@@ -444,41 +444,48 @@ public final class H2DocumentStore implements DocumentStore {
 
     private static List<HistoryEntry> entries(Connection c, String docId, long afterSeq, int limit)
             throws SQLException {
-        record Row(long seq, String user, String connection, Instant time, int length, boolean inSnapshot) {
+        record Row(long seq, String user, String connection, Instant time, int length, boolean inSnapshot,
+                   byte[] clocks) {
         }
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT seq, user_id, connection_id, server_time, byte_length,"
-                + " body IS NULL FROM updates WHERE doc_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+                + " body IS NULL, clocks FROM updates WHERE doc_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
             ps.setString(1, docId);
             ps.setLong(2, afterSeq);
             ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3),
-                            rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getInt(5), rs.getBoolean(6)));
+                            rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getInt(5), rs.getBoolean(6),
+                            rs.getBytes(7)));
                 }
             }
         }
         if (rows.isEmpty()) {
             return List.of();
         }
+        // rows stored before schema migration 4 keep their ranges only in update_clocks
         Map<Long, List<ClockRange>> ranges = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, client_id, clock_start, clock_end"
-                + " FROM update_clocks WHERE doc_id = ? AND seq BETWEEN ? AND ? ORDER BY seq, client_id")) {
-            ps.setString(1, docId);
-            ps.setLong(2, rows.get(0).seq());
-            ps.setLong(3, rows.get(rows.size() - 1).seq());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ranges.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
-                            .add(new ClockRange(rs.getLong(2), rs.getInt(3), rs.getInt(4)));
+        if (rows.stream().anyMatch(r -> r.clocks() == null)) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, client_id, clock_start, clock_end"
+                    + " FROM update_clocks WHERE doc_id = ? AND seq BETWEEN ? AND ? ORDER BY seq, client_id")) {
+                ps.setString(1, docId);
+                ps.setLong(2, rows.get(0).seq());
+                ps.setLong(3, rows.get(rows.size() - 1).seq());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ranges.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
+                                .add(new ClockRange(rs.getLong(2), rs.getInt(3), rs.getInt(4)));
+                    }
                 }
             }
         }
         List<HistoryEntry> out = new ArrayList<>(rows.size());
         for (Row r : rows) {
-            out.add(new HistoryEntry(r.seq(), r.user(), r.connection(), r.time(), r.length(),
-                    ranges.getOrDefault(r.seq(), List.of()), r.inSnapshot()));
+            List<ClockRange> added = r.clocks() != null ? ClockIndex.decode(r.clocks())
+                    : ranges.getOrDefault(r.seq(), List.of());
+            out.add(new HistoryEntry(r.seq(), r.user(), r.connection(), r.time(), r.length(), added,
+                    r.inSnapshot()));
         }
         return out;
     }
@@ -487,8 +494,9 @@ public final class H2DocumentStore implements DocumentStore {
     public Optional<HistoryEntry> writerOf(String docId, long clientId, int clock) {
         requireId("document id", docId);
         journal.flush();
-        return db.transaction("looking up who wrote " + clientId + ":" + clock + " in document " + docId, false, c -> {
+        return db.transaction("looking up who wrote " + clientId + ":" + clock + " in document " + docId, true, c -> {
             requireDocument(c, docId);
+            ClockIndex.index(c, docId); // the updates folded since the last bulk indexing
             try (PreparedStatement ps = c.prepareStatement("SELECT seq, clock_end FROM update_clocks"
                     + " WHERE doc_id = ? AND client_id = ? AND clock_start <= ? ORDER BY clock_start DESC LIMIT 1")) {
                 ps.setString(1, docId);

@@ -139,6 +139,7 @@ final class JournalFolder implements AutoCloseable {
                 return null;
             });
             folds++;
+            unindexed += batch.size();
             long oldestNeeded;
             synchronized (queue) {
                 for (int i = 0; i < batch.size(); i++) {
@@ -149,6 +150,10 @@ final class JournalFolder implements AutoCloseable {
             retireSegmentsBefore(oldestNeeded);
         }
     }
+
+    /** Guarded by foldLock: folded updates not yet in the clock index, and since when (System.nanoTime). */
+    private int unindexed;
+    private long unindexedSince = System.nanoTime();
 
     /** Guarded by foldLock: the segments up to this one are deleted (or never existed). */
     private long retiredBefore;
@@ -169,9 +174,7 @@ final class JournalFolder implements AutoCloseable {
         Map<String, Instant> lastTime = new LinkedHashMap<>();
         try (PreparedStatement seqOf = c.prepareStatement("SELECT last_seq FROM documents WHERE id = ?");
              PreparedStatement updates = c.prepareStatement("INSERT INTO updates (doc_id, seq, user_id,"
-                     + " connection_id, server_time, byte_length, body) VALUES (?, ?, ?, ?, ?, ?, ?)");
-             PreparedStatement clocks = c.prepareStatement("INSERT INTO update_clocks (doc_id, seq, client_id,"
-                     + " clock_start, clock_end) VALUES (?, ?, ?, ?, ?)");
+                     + " connection_id, server_time, byte_length, body, clocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement bindings = c.prepareStatement(
                      "INSERT INTO client_ids (doc_id, client_id, user_id) VALUES (?, ?, ?)")) {
             for (Entry e : batch) {
@@ -192,10 +195,9 @@ final class JournalFolder implements AutoCloseable {
                 }
                 lastSeq.put(e.docId(), e.seq());
                 lastTime.put(e.docId(), e.serverTime());
-                addUpdate(updates, clocks, bindings, e);
+                addUpdate(updates, bindings, e);
             }
             updates.executeBatch();
-            clocks.executeBatch();
             bindings.executeBatch();
         }
         try (PreparedStatement ps = c.prepareStatement(
@@ -210,8 +212,8 @@ final class JournalFolder implements AutoCloseable {
         }
     }
 
-    private static void addUpdate(PreparedStatement updates, PreparedStatement clocks, PreparedStatement bindings,
-                                  Entry e) throws SQLException {
+    private static void addUpdate(PreparedStatement updates, PreparedStatement bindings, Entry e)
+            throws SQLException {
         updates.setString(1, e.docId());
         updates.setLong(2, e.seq());
         updates.setString(3, e.userId());
@@ -219,15 +221,8 @@ final class JournalFolder implements AutoCloseable {
         updates.setObject(5, H2DocumentStore.utc(e.serverTime()));
         updates.setInt(6, e.update().length);
         updates.setBytes(7, e.update());
+        updates.setBytes(8, ClockIndex.encode(e.added())); // indexed by client later, in bulk (ClockIndex)
         updates.addBatch();
-        for (ClockRange r : e.added()) {
-            clocks.setString(1, e.docId());
-            clocks.setLong(2, e.seq());
-            clocks.setLong(3, r.clientId());
-            clocks.setInt(4, r.start());
-            clocks.setInt(5, r.end());
-            clocks.addBatch();
-        }
         for (long client : e.boundClients()) {
             bindings.setString(1, e.docId());
             bindings.setLong(2, client);
@@ -246,6 +241,7 @@ final class JournalFolder implements AutoCloseable {
                     return;
                 }
                 flush();
+                indexIfDue();
                 if (durability == Durability.PROCESS_CRASH) {
                     journal.forceIfOlderThan(SYNC_INTERVAL_NANOS);
                 }
@@ -260,6 +256,25 @@ final class JournalFolder implements AutoCloseable {
                     return;
                 }
             }
+        }
+    }
+
+    /** Fills the clock index from the folded updates once enough wait, or they waited long enough. */
+    private void indexIfDue() {
+        foldLock.lock();
+        try {
+            if (unindexed == 0) {
+                unindexedSince = System.nanoTime();
+                return;
+            }
+            if (unindexed < ClockIndex.BACKLOG && System.nanoTime() - unindexedSince < ClockIndex.MAX_DELAY_NANOS) {
+                return;
+            }
+            db.transaction("indexing the clocks of " + unindexed + " updates", true, ClockIndex::indexAll);
+            unindexed = 0;
+            unindexedSince = System.nanoTime();
+        } finally {
+            foldLock.unlock();
         }
     }
 

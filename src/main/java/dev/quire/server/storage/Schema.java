@@ -137,7 +137,15 @@ final class Schema {
                       issued_at  TIMESTAMP(9) WITH TIME ZONE NOT NULL,
                       used_at    TIMESTAMP(9) WITH TIME ZONE
                     )""",
-                    "CREATE INDEX IF NOT EXISTS refresh_tokens_by_family ON refresh_tokens (family_id)"))
+                    "CREATE INDEX IF NOT EXISTS refresh_tokens_by_family ON refresh_tokens (family_id)")),
+            // Each update's clock ranges travel in its own row (appended in seq order, so a batch of updates
+            // touches one page per document); update_clocks, keyed by client and clock, is filled from them in
+            // bulk (ClockIndex), up to documents.indexed_seq: filling it per update rewrote a page per client per
+            // commit (ADR 0007). Rows stored before this migration are all indexed already.
+            new Migration(4, "clock ranges in the update row, indexed in bulk", List.of(
+                    "ALTER TABLE updates ADD COLUMN IF NOT EXISTS clocks VARBINARY",
+                    "ALTER TABLE documents ADD COLUMN IF NOT EXISTS indexed_seq BIGINT NOT NULL DEFAULT 0",
+                    "UPDATE documents SET indexed_seq = last_seq"))
     );
 
     static int latestVersion() {

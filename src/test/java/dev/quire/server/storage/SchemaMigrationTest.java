@@ -56,6 +56,14 @@ class SchemaMigrationTest {
             assertThrows(ClientIdTakenException.class,
                     () -> docs.appendUpdate("doc-1", forged, "mallory", "c", Instant.now()));
             assertTrue(docs.appendUpdate("doc-1", forged, "alice", "c", Instant.now()).stored());
+
+            // migration 4: old rows keep their ranges in update_clocks, new ones carry them in the row, and a
+            // writer lookup indexes what the bulk indexer has not reached yet
+            List<HistoryEntry> history = docs.history("doc-1");
+            assertEquals(List.of(new ClockRange(11, 0, 20)), history.get(0).added());
+            assertEquals(List.of(new ClockRange(11, 20, 21)), history.get(2).added());
+            assertEquals(3, docs.writerOf("doc-1", 11, 20).orElseThrow().seq());
+            assertEquals(1, docs.writerOf("doc-1", 11, 19).orElseThrow().seq());
         }
         try (Connection c = connect(); Statement st = c.createStatement();
              var rs = st.executeQuery("SELECT MAX(version) FROM schema_version")) {
