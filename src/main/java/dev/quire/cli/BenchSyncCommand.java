@@ -3,6 +3,7 @@ package dev.quire.cli;
 import dev.quire.bench.load.LoadConfig;
 import dev.quire.bench.load.LoadResult;
 import dev.quire.bench.load.QuireServerTarget;
+import dev.quire.bench.load.RelayFloorTarget;
 import dev.quire.bench.load.StockYWebsocketTarget;
 import dev.quire.bench.load.SyncLoadBenchmark;
 import dev.quire.bench.load.Target;
@@ -55,7 +56,7 @@ final class BenchSyncCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--targets", split = ",", defaultValue = "quire,stock",
-            description = "Servers to load, in this order: quire, stock (default: ${DEFAULT-VALUE}).")
+            description = "Servers to load, in this order: quire, stock, floor (Java-WebSocket relaying frames and nothing else: the transport's floor) (default: ${DEFAULT-VALUE}).")
     List<String> targets;
 
     @Option(names = "--node", defaultValue = "node", description = "Node for the stock server (default: ${DEFAULT-VALUE}).")
@@ -117,14 +118,18 @@ final class BenchSyncCommand implements Callable<Integer> {
         List<Target> chosen = new ArrayList<>();
         for (String t : targets) {
             switch (t.trim()) {
-                case "quire" -> chosen.add(QuireServerTarget.sameJvm(
-                        serverJavaOpts.isBlank() ? List.of() : List.of(serverJavaOpts.trim().split("\\s+"))));
+                case "quire" -> chosen.add(QuireServerTarget.sameJvm(serverJvmOptions()));
                 case "stock" -> chosen.add(new StockYWebsocketTarget(node, stockServer));
+                case "floor" -> chosen.add(new RelayFloorTarget(serverJvmOptions()));
                 default -> throw new ParameterException(spec.commandLine(),
-                        "unknown target '" + t + "': use quire, stock or both");
+                        "unknown target '" + t + "': use quire, stock, floor or a list of them");
             }
         }
         return chosen;
+    }
+
+    private List<String> serverJvmOptions() {
+        return serverJavaOpts.isBlank() ? List.of() : List.of(serverJavaOpts.trim().split("\\s+"));
     }
 
     /** The benchmark's own deadlines end every wait; this is the backstop if something blocks anyway. */

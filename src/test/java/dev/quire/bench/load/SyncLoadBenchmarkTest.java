@@ -125,6 +125,20 @@ class SyncLoadBenchmarkTest {
     }
 
     @Test
+    void theRelayFloorDeliversEveryEditToo() throws Exception {
+        // clients relay each other's sync steps through it; every edit must still reach every other client
+        LoadResult r = SyncLoadBenchmark.run(List.of(new RelayFloorTarget(List.of())),
+                smallLoad(Duration.ZERO, Duration.ofSeconds(2), Duration.ofSeconds(2)), dir, Duration.ofSeconds(30),
+                new PrintStream(progress, true, StandardCharsets.UTF_8), Faults.NONE).get(0);
+
+        assertEquals(List.of(), r.errors(), progress.toString(StandardCharsets.UTF_8));
+        assertEquals(0, r.lost());
+        assertEquals(0, r.divergedDocs());
+        assertTrue(r.measuredEdits() > 0 && r.delivered() == r.measuredEdits(), r.toString());
+        assertTrue(r.ok());
+    }
+
+    @Test
     void refusesToLoadAHostThatIsNotLoopback() {
         assertThrows(IOException.class, () -> LoadRun.requireLoopback(URI.create("ws://192.0.2.1:1234/doc")));
     }
