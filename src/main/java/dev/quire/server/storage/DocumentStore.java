@@ -57,6 +57,18 @@ public interface DocumentStore extends AutoCloseable {
      */
     Appended appendUpdate(String docId, byte[] update, String userId, String connectionId, Instant serverTime);
 
+    /**
+     * Keeps the document ready in memory until the returned handle is closed: the sync server holds one per open
+     * document, so that however many are open none is rebuilt from storage on each update.
+     */
+    Pinned pin(String docId);
+
+    /** A document kept in memory by {@link #pin}; closing releases it (once, however often it is called). */
+    interface Pinned extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** The whole document as one Yjs v1 update: the snapshot with every update stored after it. */
     byte[] loadState(String docId);
 

@@ -342,6 +342,12 @@ public final class H2DocumentStore implements DocumentStore {
     }
 
     @Override
+    public Pinned pin(String docId) {
+        requireId("document id", docId);
+        return live.pin(docId)::run;
+    }
+
+    @Override
     public StateVector stateVector(String docId) {
         requireId("document id", docId);
         ReentrantLock lock = live.lockFor(docId);

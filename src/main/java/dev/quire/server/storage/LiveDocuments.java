@@ -1,6 +1,8 @@
 package dev.quire.server.storage;
 
 import dev.quire.crdt.Doc;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,7 +39,10 @@ final class LiveDocuments {
 
     private final ReentrantLock[] stripes = new ReentrantLock[256];
     private final Map<String, Live> cache;
+    /** Guarded by {@link #cache}: documents kept in memory whatever the capacity, with how many holders each. */
+    private final Map<String, Integer> pins = new HashMap<>();
 
+    /** @param capacity how many documents that nobody {@link #pin}s to keep */
     LiveDocuments(int capacity) {
         for (int i = 0; i < stripes.length; i++) {
             stripes[i] = new ReentrantLock();
@@ -47,7 +52,48 @@ final class LiveDocuments {
 
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Live> eldest) {
-                return size() > capacity;
+                if (size() - pinnedHere() <= capacity) {
+                    return false;
+                }
+                // the least recently used document nobody pins goes (removing it here, as the javadoc allows)
+                for (Iterator<String> it = keySet().iterator(); it.hasNext(); ) {
+                    if (!pins.containsKey(it.next())) {
+                        it.remove();
+                        break;
+                    }
+                }
+                return false;
+            }
+
+            private int pinnedHere() {
+                int n = 0;
+                for (String id : pins.keySet()) {
+                    if (containsKey(id)) {
+                        n++;
+                    }
+                }
+                return n;
+            }
+        };
+    }
+
+    /**
+     * Keeps a document in memory until the returned handle is closed, so that documents in use (open in the sync
+     * server) are never rebuilt from the database however many there are; the capacity bounds only the others.
+     * Holders are counted; closing a handle twice counts once.
+     */
+    Runnable pin(String docId) {
+        synchronized (cache) {
+            pins.merge(docId, 1, Integer::sum);
+        }
+        boolean[] released = {false};
+        return () -> {
+            synchronized (cache) {
+                if (released[0]) {
+                    return;
+                }
+                released[0] = true;
+                pins.computeIfPresent(docId, (id, n) -> n == 1 ? null : n - 1);
             }
         };
     }

@@ -25,6 +25,7 @@ import dev.quire.server.auth.AuthException;
 import dev.quire.server.auth.Principal;
 import dev.quire.server.storage.Appended;
 import dev.quire.server.storage.ClientIdTakenException;
+import dev.quire.server.storage.DocumentStore;
 import dev.quire.server.storage.InvalidUpdateException;
 import dev.quire.server.storage.NoSuchDocumentException;
 import io.micrometer.core.instrument.Timer;
@@ -63,6 +64,8 @@ final class Room {
     private final SyncService.Shared shared;
     /** Null until the first connection is admitted. */
     private AwarenessStates awareness;
+    /** Keeps the store's live document in memory while the room exists; null until loaded. */
+    private DocumentStore.Pinned pinned;
     /**
      * The store's durable state vector after the last update this room stored. The room keeps no copy of the
      * document: the store's live document answers sync steps, so each update is applied once, not twice.
@@ -176,6 +179,7 @@ final class Room {
         if (awareness != null) {
             return;
         }
+        pinned = shared.store().pin(docId);
         durable = shared.store().stateVector(docId);
         // the room's own awareness id, whose state it never sets (AwarenessStates' javadoc): a fresh random client id
         // as a document would have, never one of the clients'
@@ -295,6 +299,14 @@ final class Room {
             // a stock y-websocket client logs this (auth.js permission denied); once is enough
             c.toldReadOnly = true;
             c.send(new AuthPermissionDenied(AuthError.FORBIDDEN.name() + ": " + why));
+        }
+    }
+
+    /** The room is gone (its last connection left): the store may drop its copy of the document again. */
+    void release() {
+        if (pinned != null) {
+            pinned.close();
+            pinned = null;
         }
     }
 

@@ -105,10 +105,15 @@ final class SyncService {
         Room room = c.room;
         room.executor.execute(() -> {
             room.leave(c, code, reason);
+            boolean[] gone = {false};
             rooms.compute(room.docId, (id, r) -> {
                 room.refs--;
-                return room.refs == 0 ? null : r;
+                gone[0] = room.refs == 0;
+                return gone[0] ? null : r;
             });
+            if (gone[0]) {
+                room.release(); // a connection arriving now gets a new room, which pins the document anew
+            }
         });
     }
 

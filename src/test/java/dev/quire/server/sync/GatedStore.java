@@ -9,7 +9,10 @@ import dev.quire.server.storage.LogStats;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fault: the real store, except that appending a non-empty update waits until the test opens the gate, as a slow
@@ -19,6 +22,9 @@ final class GatedStore implements DocumentStore {
     private final DocumentStore real;
     final Semaphore entered = new Semaphore(0);
     final Semaphore gate = new Semaphore(0);
+    /** Pins held (DocumentStore.pin), and a latch opened whenever the count falls back to zero. */
+    final AtomicInteger pins = new AtomicInteger();
+    volatile CountDownLatch allReleased = new CountDownLatch(1);
 
     GatedStore(DocumentStore real) {
         this.real = real;
@@ -61,6 +67,21 @@ final class GatedStore implements DocumentStore {
     @Override
     public byte[] loadState(String docId) {
         return real.loadState(docId);
+    }
+
+    @Override
+    public Pinned pin(String docId) {
+        Pinned pinned = real.pin(docId);
+        pins.incrementAndGet();
+        AtomicBoolean closed = new AtomicBoolean();
+        return () -> {
+            if (closed.compareAndSet(false, true)) {
+                pinned.close();
+                if (pins.decrementAndGet() == 0) {
+                    allReleased.countDown();
+                }
+            }
+        };
     }
 
     @Override

@@ -111,6 +111,26 @@ class SyncServerTest {
     }
 
     @Test
+    void anOpenDocumentIsPinnedInTheStoreWhileItHasConnectionsAndReleasedWhenTheLastLeaves() throws Exception {
+        GatedStore[] gated = new GatedStore[1];
+        try (SyncFixture f = new SyncFixture(dir, c -> c, real -> gated[0] = new GatedStore(real))) {
+            GatedStore store = gated[0];
+            String doc = f.createDoc("alice");
+            f.grant("bob", doc, Role.WRITER);
+            SyncTestClient alice = f.quire(doc, f.token("alice"));
+            alice.next(SyncStep2.class);
+            SyncTestClient bob = f.quire(doc, f.token("bob"));
+            bob.next(SyncStep2.class);
+            assertEquals(1, store.pins.get(), "one pin per open document, not per connection");
+
+            alice.close();
+            bob.close();
+            assertTrue(store.allReleased.await(10, TimeUnit.SECONDS), "still pinned: " + store.pins.get());
+            assertEquals(0, store.pins.get());
+        }
+    }
+
+    @Test
     void aReadersUpdateIsRefusedAndNotStoredWhileTheReaderStillReceives() throws Exception {
         try (SyncFixture f = new SyncFixture(dir)) {
             String doc = f.createDoc("alice");
