@@ -62,6 +62,16 @@ class ArchitectureTest {
                             + " they know neither, and report outcomes that the adapters turn into codes and metrics");
 
     @ArchTest
+    static final ArchRule sharedH2PlumbingKnowsNeitherStore =
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.quire.h2..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage("dev.quire.server..", "dev.quire.store..")
+                    .because("the server's storage and the client's store share it, and stay unaware of each other");
+
+    @ArchTest
     static final ArchRule storageDoesNotKnowAuthOrAccess =
             noClasses()
                     .that()

@@ -1,11 +1,11 @@
 package dev.quire.store;
 
+import dev.quire.h2.H2Errors;
 import dev.quire.store.LocalStoreException.Reason;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +17,6 @@ import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -48,12 +47,6 @@ final class Database implements AutoCloseable {
     interface Work<T> {
         T run(Connection c) throws SQLException;
     }
-
-    /** org.h2.api.ErrorCode values that name a {@link Reason}. */
-    private static final int DATABASE_ALREADY_OPEN = 90020;
-    private static final int FILE_CORRUPTED = 90030;
-    private static final int FILE_VERSION_ERROR = 90048;
-    private static final int DATABASE_IS_READ_ONLY = 90097;
 
     static final String LOCK_FILE = "quire.lock";
     static final String DATABASE_FILE = "quire.mv.db";
@@ -417,45 +410,13 @@ final class Database implements AutoCloseable {
         return new LocalStoreException(reason, what + " failed: " + describe(e) + hint, e);
     }
 
-    /** Why an operation failed, from the I/O errors underneath and H2's error codes. */
+    /** Why an operation failed (the shared reading of H2's and the file system's errors). */
     static Reason classify(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-            if (m.contains("no space left on device") || m.contains("disk full") || m.contains("not enough space")) {
-                return Reason.DISK_FULL;
-            }
-            if (t instanceof AccessDeniedException || m.contains("read-only file system")
-                    || m.contains("permission denied")) {
-                return Reason.READ_ONLY;
-            }
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s) {
-                switch (s.getErrorCode()) {
-                    case DATABASE_ALREADY_OPEN:
-                        return Reason.LOCKED;
-                    case DATABASE_IS_READ_ONLY:
-                        return Reason.READ_ONLY;
-                    case FILE_CORRUPTED:
-                    case FILE_VERSION_ERROR:
-                        return Reason.CORRUPT;
-                    default:
-                        break;
-                }
-            }
-        }
-        return Reason.FAILED;
+        return Reason.valueOf(H2Errors.classify(e).name());
     }
 
-    /** One line: H2's summary without the SQL it ran, and the innermost cause, where the real problem usually is. */
     static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String top = String.valueOf(e.getMessage()).lines().findFirst().orElse("")
-                .replaceFirst(";? *SQL statement:.*$", "");
-        return root == e ? top : top + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        return H2Errors.describe(e);
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -1,19 +1,11 @@
 package dev.quire.server.storage;
 
+import dev.quire.h2.H2Errors;
 import dev.quire.server.storage.StorageException.Reason;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
-import java.sql.SQLException;
-import java.util.Locale;
 
 /** Turns H2's and the file system's errors into {@link StorageException}s that say what an operator can do. */
 final class StorageErrors {
-    /** H2 error codes (org.h2.api.ErrorCode) that map to a {@link Reason}. */
-    private static final int DATABASE_ALREADY_OPEN = 90020;
-    private static final int FILE_CORRUPTED = 90030;
-    private static final int FILE_VERSION_ERROR = 90048;
-    private static final int DATABASE_IS_READ_ONLY = 90097;
-
     private StorageErrors() {
     }
 
@@ -33,47 +25,12 @@ final class StorageErrors {
                 : new StorageException(reason, what + " failed: " + describe(e) + hint, e);
     }
 
-    /** Why an operation failed, from H2's error codes and the I/O errors underneath. */
+    /** Why an operation failed (the shared reading of H2's and the file system's errors). */
     static Reason classify(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
-            if (m.contains("no space left on device") || m.contains("disk full") || m.contains("not enough space")) {
-                return Reason.DISK_FULL;
-            }
-            if (t instanceof AccessDeniedException || m.contains("read-only file system")
-                    || m.contains("permission denied")) {
-                return Reason.READ_ONLY;
-            }
-        }
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s) {
-                switch (s.getErrorCode()) {
-                    case DATABASE_ALREADY_OPEN:
-                        return Reason.LOCKED;
-                    case DATABASE_IS_READ_ONLY:
-                        return Reason.READ_ONLY;
-                    case FILE_CORRUPTED:
-                    case FILE_VERSION_ERROR:
-                        return Reason.CORRUPT;
-                    default:
-                        break;
-                }
-            }
-        }
-        return Reason.FAILED;
+        return Reason.valueOf(H2Errors.classify(e).name());
     }
 
-    /**
-     * What went wrong, in one line: H2's summary without the SQL it was running, and the innermost cause, where the
-     * actual problem ("No space left on device", a file name) usually is.
-     */
     static String describe(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String top = String.valueOf(e.getMessage()).lines().findFirst().orElse("")
-                .replaceFirst(";? *SQL statement:.*$", "");
-        return root == e ? top : top + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        return H2Errors.describe(e);
     }
 }
