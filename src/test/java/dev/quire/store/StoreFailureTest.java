@@ -1,5 +1,7 @@
 package dev.quire.store;
 
+import dev.quire.testing.DiskFullFileSystem;
+import dev.quire.testing.ReadOnlyPaths;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -90,7 +92,7 @@ class StoreFailureTest {
         try (LocalStore store = LocalStore.open(dir, clock)) {
             store.appendLocal("doc", "alice", update);
         }
-        ReadOnly readOnly = ReadOnly.make(dir, dir.resolve(Database.DATABASE_FILE), dir.resolve(Database.LOCK_FILE));
+        ReadOnlyPaths readOnly = ReadOnlyPaths.make(dir, dir.resolve(Database.DATABASE_FILE), dir.resolve(Database.LOCK_FILE));
         try {
             LocalStoreException e = assertThrows(LocalStoreException.class, () -> LocalStore.open(dir, clock));
             assertEquals(Reason.READ_ONLY, e.reason(), e.getMessage());
@@ -106,7 +108,7 @@ class StoreFailureTest {
     @Test
     void aProfileFolderThatCannotBeCreatedIsReadOnly() throws Exception {
         Path parent = Files.createDirectory(dir.resolve("parent"));
-        ReadOnly readOnly = ReadOnly.make(parent);
+        ReadOnlyPaths readOnly = ReadOnlyPaths.make(parent);
         try {
             LocalStoreException e = assertThrows(LocalStoreException.class,
                     () -> LocalStore.open(parent.resolve("profile"), clock));
@@ -151,66 +153,5 @@ class StoreFailureTest {
         LocalStoreException e = assertThrows(LocalStoreException.class, () -> LocalStore.open(dir, clock));
         assertEquals(Reason.CORRUPT, e.reason());
         assertTrue(e.getMessage().contains("schema version 99"), e.getMessage());
-    }
-
-    /**
-     * Makes files and directories unwritable for a test. File permissions first; root ignores them, so then the
-     * immutable attribute ({@code chattr +i}); without either the test is skipped, saying why.
-     */
-    private static final class ReadOnly {
-        private final List<Path> paths;
-        private boolean immutable;
-
-        private ReadOnly(List<Path> paths) {
-            this.paths = paths;
-        }
-
-        static ReadOnly make(Path... paths) throws IOException {
-            ReadOnly ro = new ReadOnly(List.of(paths));
-            for (Path p : paths) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "r-xr-xr-x"
-                        : "r--r--r--"));
-            }
-            if (ro.anyWritable()) { // running as root
-                String out = chattr("+i", ro.paths);
-                ro.immutable = true;
-                if (out != null || ro.anyWritable()) {
-                    ro.restore();
-                    Assumptions.abort("running as root, which ignores permissions, and `chattr +i` could not make "
-                            + List.of(paths) + " read-only (" + out + ")");
-                }
-            }
-            return ro;
-        }
-
-        private boolean anyWritable() {
-            return paths.stream().anyMatch(Files::isWritable);
-        }
-
-        /** Runs chattr; null on success, else what went wrong. */
-        private static String chattr(String flag, List<Path> paths) {
-            List<String> command = new ArrayList<>(List.of("chattr", flag));
-            paths.forEach(p -> command.add(p.toString()));
-            try {
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                return p.waitFor() == 0 ? null : "exit " + p.exitValue() + ": " + out;
-            } catch (IOException e) {
-                return e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return e.toString();
-            }
-        }
-
-        void restore() throws IOException {
-            if (immutable) {
-                chattr("-i", paths);
-            }
-            for (Path p : paths) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x"
-                        : "rw-r--r--"));
-            }
-        }
     }
 }

@@ -1,5 +1,7 @@
 package dev.quire.server.storage;
 
+import dev.quire.testing.DiskFullFileSystem;
+import dev.quire.testing.ReadOnlyPaths;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -35,7 +37,7 @@ class StorageFailureTest {
             state = store.loadState(id);
         }
 
-        ReadOnly readOnly = ReadOnly.make(dir, dir.resolve("quire.mv.db"));
+        ReadOnlyPaths readOnly = ReadOnlyPaths.make(dir, dir.resolve("quire.mv.db"));
         try {
             StorageException e = assertThrows(StorageException.class, () -> H2DocumentStore.open(dir));
             assertEquals(Reason.READ_ONLY, e.reason());
@@ -53,7 +55,7 @@ class StorageFailureTest {
     @Test
     void aDataDirectoryThatCannotBeCreatedIsRefusedWithAClearError() throws Exception {
         Path parent = Files.createDirectory(dir.resolve("parent"));
-        ReadOnly readOnly = ReadOnly.make(parent);
+        ReadOnlyPaths readOnly = ReadOnlyPaths.make(parent);
         try {
             Path data = parent.resolve("data");
             StorageException e = assertThrows(StorageException.class, () -> H2DocumentStore.open(data));
@@ -98,69 +100,6 @@ class StorageFailureTest {
         try (H2DocumentStore store = H2DocumentStore.open(dir)) {
             assertEquals(2, store.history(id).size());
             assertArrayEquals(dev.quire.crdt.Updates.encodeStateAsUpdate(alice.doc), store.loadState(id));
-        }
-    }
-
-    /**
-     * Makes files and directories unwritable for the test's duration. File permissions first; root ignores them, so
-     * then the immutable attribute ({@code chattr +i}, needs CAP_LINUX_IMMUTABLE and a file system that has it);
-     * without either the test is skipped with the reason.
-     */
-    private static final class ReadOnly {
-        private final List<Path> paths;
-        private boolean immutable;
-
-        private ReadOnly(List<Path> paths) {
-            this.paths = paths;
-        }
-
-        static ReadOnly make(Path... paths) throws IOException {
-            ReadOnly ro = new ReadOnly(List.of(paths));
-            for (Path p : paths) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "r-xr-xr-x"
-                        : "r--r--r--"));
-            }
-            if (ro.anyWritable()) { // running as root
-                String out = chattr("+i", ro.paths);
-                ro.immutable = true;
-                if (out != null || ro.anyWritable()) {
-                    ro.restore();
-                    Assumptions.abort("running as root, which ignores file permissions, and `chattr +i` could not"
-                            + " make " + List.of(paths) + " read-only (" + out + "): cannot test a read-only"
-                            + " directory here");
-                }
-            }
-            return ro;
-        }
-
-        private boolean anyWritable() {
-            return paths.stream().anyMatch(Files::isWritable);
-        }
-
-        /** Runs chattr; null on success, else what went wrong. */
-        private static String chattr(String flag, List<Path> paths) {
-            List<String> command = new ArrayList<>(List.of("chattr", flag));
-            paths.forEach(p -> command.add(p.toString()));
-            try {
-                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-                return p.waitFor() == 0 ? null : "exit " + p.exitValue() + ": " + out;
-            } catch (IOException e) {
-                return e.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return e.toString();
-            }
-        }
-
-        void restore() throws IOException {
-            if (immutable) {
-                chattr("-i", paths);
-            }
-            for (Path p : paths) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(Files.isDirectory(p) ? "rwxr-xr-x"
-                        : "rw-r--r--"));
-            }
         }
     }
 }

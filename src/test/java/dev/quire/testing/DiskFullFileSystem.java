@@ -1,4 +1,4 @@
-package dev.quire.store;
+package dev.quire.testing;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,27 +9,30 @@ import org.h2.store.fs.FilePath;
 import org.h2.store.fs.FilePathWrapper;
 
 /**
- * An H2 file system ({@code storediskfull:} prefix) over the real one whose writes fail with the error Linux gives
- * for a full disk while {@link #full} is set; modelled on H2's own test file system FilePathUnstable, as the server's
- * storage tests are. Its own scheme, not theirs: H2 keeps one file system per scheme in a JVM, and each has its own
- * switch. A fault, not a fake disk: everything else goes to real files. Public with a public constructor because H2
- * creates a path object per file by reflection.
+ * An H2 file system ({@code diskfull:} prefix) over the real one whose writes fail with the error Linux gives for a
+ * full disk while {@link #full} is set; modelled on H2's own test file system FilePathUnstable. A fault, not a fake
+ * disk: everything else goes to real files. Shared by the server's storage tests and the client store's tests (one
+ * scheme, one switch: H2 keeps one file system per scheme in a JVM, and tests do not run in parallel).
+ * Public with a public constructor because H2 creates a path object per
+ * file by reflection.
  */
 public final class DiskFullFileSystem extends FilePathWrapper {
-    static final String PREFIX = "storediskfull:";
+    public static final String PREFIX = "diskfull:";
     private static final DiskFullFileSystem INSTANCE = new DiskFullFileSystem();
-    static volatile boolean full;
+    /** While set, every write fails as on a full disk. */
+    public static volatile boolean full;
 
     public DiskFullFileSystem() {
     }
 
-    static void register() {
+    /** Makes the {@link #PREFIX} scheme known to H2 (idempotent). */
+    public static void register() {
         FilePath.register(INSTANCE);
     }
 
     @Override
     public String getScheme() {
-        return "storediskfull";
+        return "diskfull";
     }
 
     @Override
@@ -90,7 +93,9 @@ public final class DiskFullFileSystem extends FilePathWrapper {
 
         @Override
         public FileChannel truncate(long size) throws IOException {
-            check();
+            if (size > base.size()) {
+                check(); // growing a file needs space; shrinking one frees it, and works on a full disk too
+            }
             base.truncate(size);
             return this;
         }
