@@ -1,13 +1,9 @@
 package dev.quire.store;
 
+import dev.quire.h2.Migrations;
+import dev.quire.h2.Migrations.Migration;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.List;
 
 /**
@@ -20,8 +16,6 @@ final class StoreSchema {
     private StoreSchema() {
     }
 
-    record Migration(int version, String description, List<String> statements) {
-    }
 
     static final int MAX_ID_LENGTH = 200;
 
@@ -81,50 +75,17 @@ final class StoreSchema {
                     )""")));
 
     static int latestVersion() {
-        return MIGRATIONS.get(MIGRATIONS.size() - 1).version();
+        return Migrations.latest(MIGRATIONS);
     }
 
     /** Brings the schema up to date; refuses a database written by a newer Quire. */
     static void migrate(Connection connection, String where) throws SQLException {
-        try (Statement st = connection.createStatement()) {
-            st.execute("""
-                    CREATE TABLE IF NOT EXISTS schema_version (
-                      version     INTEGER PRIMARY KEY,
-                      description VARCHAR(200) NOT NULL,
-                      applied_at  TIMESTAMP(9) WITH TIME ZONE NOT NULL
-                    )""");
-        }
-        int current = currentVersion(connection);
-        if (current > latestVersion()) {
-            throw new LocalStoreException(LocalStoreException.Reason.CORRUPT, "the local store in " + where
-                    + " has schema version " + current + ", but this Quire knows versions up to " + latestVersion()
-                    + "; run a newer Quire");
-        }
-        for (Migration m : MIGRATIONS) {
-            if (m.version() <= current) {
-                continue;
-            }
-            try (Statement st = connection.createStatement()) {
-                for (String sql : m.statements()) {
-                    st.execute(sql);
-                }
-            }
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "INSERT INTO schema_version (version, description, applied_at) VALUES (?, ?, ?)")) {
-                ps.setInt(1, m.version());
-                ps.setString(2, m.description());
-                ps.setObject(3, OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
-                ps.executeUpdate();
-            }
-            connection.commit();
-        }
+        Migrations.apply(connection, MIGRATIONS, version -> new LocalStoreException(LocalStoreException.Reason.CORRUPT,
+                "the local store in " + where + " has schema version " + version
+                        + ", but this Quire knows versions up to " + latestVersion() + "; run a newer Quire"));
     }
 
     static int currentVersion(Connection connection) throws SQLException {
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
-            rs.next();
-            return rs.getInt(1);
-        }
+        return Migrations.currentVersion(connection);
     }
 }
