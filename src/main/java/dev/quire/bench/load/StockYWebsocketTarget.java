@@ -1,7 +1,6 @@
 package dev.quire.bench.load;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,36 +46,6 @@ public final class StockYWebsocketTarget implements Target {
             process.close();
             throw e;
         }
-        return new Running() {
-            @Override
-            public ServerProcess process() {
-                return process;
-            }
-
-            @Override
-            public URI syncUri(int doc) {
-                return URI.create("ws://127.0.0.1:" + port + "/bench-doc-" + doc);
-            }
-
-            @Override
-            public Map<String, String> headers(int client, int doc) {
-                return Map.of();
-            }
-
-            @Override
-            public List<String> subprotocols() {
-                return List.of();
-            }
-
-            @Override
-            public boolean acks() {
-                return false;
-            }
-
-            @Override
-            public void close() {
-                process.close();
-            }
-        };
+        return new OpenRunning(process, port);
     }
 }
