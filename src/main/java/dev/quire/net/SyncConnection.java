@@ -1,0 +1,277 @@
+package dev.quire.net;
+
+import dev.quire.crdt.Doc;
+import dev.quire.crdt.Updates;
+import dev.quire.protocol.AuthOk;
+import dev.quire.protocol.Message;
+import dev.quire.protocol.ProtocolCodec;
+import dev.quire.protocol.ProtocolException;
+import dev.quire.protocol.SyncProtocol;
+import dev.quire.protocol.SyncStep1;
+import dev.quire.protocol.SyncStep2;
+import dev.quire.protocol.SyncUpdate;
+import dev.quire.sync.ConnectionEffect;
+import dev.quire.sync.ConnectionEvent;
+import dev.quire.sync.ConnectionMachine;
+import dev.quire.sync.ConnectionMachine.Snapshot;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.java_websocket.client.WebSocketClient;
+import org.java_websocket.drafts.Draft_6455;
+import org.java_websocket.handshake.ServerHandshake;
+import org.java_websocket.protocols.Protocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One document's connection to the sync server: drives a {@link ConnectionMachine} with Java-WebSocket, the
+ * session's tokens and an injected scheduler. Every event is handled on the scheduler's thread, one at a time, so
+ * the machine's snapshot needs no lock; the document is touched under its own monitor ({@code synchronized (doc)}),
+ * which local editors must hold too.
+ *
+ * <p>Every attempt asks {@link Tokens} for a token (forcing a refresh after a {@code TOKEN_EXPIRED} close); the
+ * token travels in the {@code Authorization} header and is never logged. Outbox replay and heartbeats come next
+ * (issue 6): for now local updates are sent while connected, and a reconnect's sync exchange carries the rest.
+ */
+public final class SyncConnection implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SyncConnection.class);
+    /** The origin of updates applied from the server, so that they are not sent back. */
+    private static final Object REMOTE = new Object();
+
+    /** Where tokens come from: the session. */
+    public interface Tokens {
+        /**
+         * A valid access token; completes exceptionally with {@link SessionOver} when the session has ended, with
+         * anything else for a transient failure.
+         */
+        CompletableFuture<String> token(boolean forceRefresh);
+    }
+
+    /** The session has ended: no token will come. */
+    public static final class SessionOver extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public SessionOver(String why) {
+            super(why);
+        }
+    }
+
+    private final URI url;
+    private final String subprotocol;
+    private final Doc doc;
+    private final Tokens tokens;
+    private final ScheduledExecutorService loop;
+    private final Clock clock;
+    private final ConnectionMachine machine;
+    private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
+    private final Runnable stopListening;
+
+    // confined to the loop thread
+    private Snapshot snapshot = Snapshot.INITIAL;
+    private String token;
+    private Client socket;
+    private ScheduledFuture<?> retryTimer;
+    private ScheduledFuture<?> stableTimer;
+    private volatile Snapshot published = Snapshot.INITIAL;
+
+    public SyncConnection(URI url, String subprotocol, Doc doc, Tokens tokens, ScheduledExecutorService loop,
+                          Clock clock, ConnectionMachine machine) {
+        this.url = url;
+        this.subprotocol = subprotocol;
+        this.doc = doc;
+        this.tokens = tokens;
+        this.loop = loop;
+        this.clock = clock;
+        this.machine = machine;
+        this.stopListening = doc.onUpdate((update, origin, t) -> {
+            if (origin != REMOTE) {
+                loop.execute(() -> sendIfConnected(new SyncUpdate(update)));
+            }
+        });
+    }
+
+    public void addListener(Consumer<Snapshot> listener) {
+        listeners.add(listener);
+    }
+
+    /** The machine's latest snapshot (state, next retry, last close code and error). */
+    public Snapshot snapshot() {
+        return published;
+    }
+
+    public void open() {
+        post(new ConnectionEvent.Open());
+    }
+
+    public void retryNow() {
+        post(new ConnectionEvent.RetryNow());
+    }
+
+    public void networkDown() {
+        post(new ConnectionEvent.NetworkDown());
+    }
+
+    public void networkUp() {
+        post(new ConnectionEvent.NetworkUp());
+    }
+
+    public void sessionEnded() {
+        post(new ConnectionEvent.SessionEnded());
+    }
+
+    @Override
+    public void close() {
+        post(new ConnectionEvent.Close());
+        stopListening.run();
+    }
+
+    private void post(ConnectionEvent event) {
+        loop.execute(() -> handle(event));
+    }
+
+    /** Events from a socket that is no longer the current one are dropped: its attempt is over. */
+    private void postFrom(Client from, ConnectionEvent event) {
+        loop.execute(() -> {
+            if (from == socket) {
+                handle(event);
+            }
+        });
+    }
+
+    private void handle(ConnectionEvent event) {
+        ConnectionMachine.Transition t = machine.next(snapshot, event, clock.instant());
+        snapshot = t.snapshot();
+        for (ConnectionEffect effect : t.effects()) {
+            run(effect);
+        }
+        if (!published.equals(snapshot)) {
+            published = snapshot;
+            for (Consumer<Snapshot> l : listeners) {
+                l.accept(snapshot);
+            }
+        }
+    }
+
+    private void run(ConnectionEffect effect) {
+        if (effect instanceof ConnectionEffect.RequestToken r) {
+            tokens.token(r.forceRefresh()).whenComplete((value, failure) -> loop.execute(() -> {
+                if (failure == null) {
+                    token = value;
+                    handle(new ConnectionEvent.TokenReady());
+                } else {
+                    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                    handle(new ConnectionEvent.TokenFailed(cause instanceof SessionOver));
+                }
+            }));
+        } else if (effect instanceof ConnectionEffect.Dial) {
+            dial();
+        } else if (effect instanceof ConnectionEffect.CloseSocket c) {
+            if (socket != null) {
+                socket.close(c.code(), c.reason());
+                socket = null;
+            }
+        } else if (effect instanceof ConnectionEffect.ScheduleRetry r) {
+            retryTimer = schedule(r.delay(), new ConnectionEvent.RetryTimerFired());
+        } else if (effect instanceof ConnectionEffect.ScheduleStable st) {
+            stableTimer = schedule(st.delay(), new ConnectionEvent.StableTimerFired());
+        } else if (effect instanceof ConnectionEffect.CancelTimers) {
+            cancel(retryTimer);
+            cancel(stableTimer);
+        } else if (effect instanceof ConnectionEffect.StartSync) {
+            synchronized (doc) {
+                sendIfConnected(SyncProtocol.syncStep1(doc));
+            }
+        } else if (effect instanceof ConnectionEffect.ReportSessionEnded r) {
+            log.atInfo().addKeyValue("url", url).addKeyValue("code", r.code()).log("session ended");
+        } else if (effect instanceof ConnectionEffect.ReportBug bug) {
+            log.atError().addKeyValue("url", url).log(bug.what());
+        }
+    }
+
+    private ScheduledFuture<?> schedule(Duration delay, ConnectionEvent event) {
+        return loop.schedule(() -> handle(event), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static void cancel(ScheduledFuture<?> f) {
+        if (f != null) {
+            f.cancel(false);
+        }
+    }
+
+    private void dial() {
+        Client client = new Client(Map.of("Authorization", "Bearer " + token));
+        token = null; // used once: the next attempt asks again
+        socket = client;
+        client.connect();
+    }
+
+    private void sendIfConnected(Message m) {
+        Client s = socket;
+        if (s != null && s.isOpen()) {
+            s.send(ProtocolCodec.encode(m));
+        }
+    }
+
+    /** Runs on Java-WebSocket's thread; hands everything that changes the machine to the loop. */
+    private final class Client extends WebSocketClient {
+        Client(Map<String, String> headers) {
+            super(url, new Draft_6455(List.of(), List.of(new Protocol(subprotocol))), headers);
+        }
+
+        @Override
+        public void onOpen(ServerHandshake handshake) {
+            // authenticated only once the server's auth-ok arrives
+        }
+
+        @Override
+        public void onMessage(String message) {
+            close(1003, "BINARY_ONLY");
+        }
+
+        @Override
+        public void onMessage(ByteBuffer bytes) {
+            byte[] frame = new byte[bytes.remaining()];
+            bytes.get(frame);
+            Message m;
+            try {
+                m = ProtocolCodec.decode(frame);
+            } catch (ProtocolException e) {
+                close(1007, e.kind().name());
+                return;
+            }
+            if (m instanceof AuthOk) {
+                postFrom(this, new ConnectionEvent.AuthOk());
+                return;
+            }
+            synchronized (doc) {
+                if (m instanceof SyncStep1 s1) {
+                    send(ProtocolCodec.encode(SyncProtocol.syncStep2(doc, s1.stateVector())));
+                } else if (m instanceof SyncStep2 s2) {
+                    Updates.applyUpdate(doc, s2.update(), REMOTE);
+                } else if (m instanceof SyncUpdate u) {
+                    Updates.applyUpdate(doc, u.update(), REMOTE);
+                }
+            }
+        }
+
+        @Override
+        public void onClose(int code, String reason, boolean remote) {
+            postFrom(this, new ConnectionEvent.SocketClosed(code, reason));
+        }
+
+        @Override
+        public void onError(Exception ex) {
+            log.atDebug().addKeyValue("url", url).addKeyValue("error", ex.toString()).log("socket error");
+        }
+    }
+}

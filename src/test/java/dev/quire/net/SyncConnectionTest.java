@@ -1,0 +1,164 @@
+package dev.quire.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quire.crdt.Doc;
+import dev.quire.server.QuireServer;
+import dev.quire.server.ServerConfig;
+import dev.quire.sync.Backoff;
+import dev.quire.sync.ConnectionMachine;
+import dev.quire.sync.ConnectionMachine.Snapshot;
+import dev.quire.sync.ConnectionState;
+import dev.quire.testing.TestClock;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Java-WebSocket adapter of the connection machine against the real server on loopback. */
+class SyncConnectionTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final char[] PASSWORD = "alice-password-1".toCharArray();
+
+    @TempDir
+    Path dir;
+    private final TestClock serverClock = new TestClock(Instant.parse("2030-01-01T00:00:00Z"));
+    private QuireServer server;
+    private HttpTokenEndpoint endpoint;
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final AtomicInteger forcedRefreshes = new AtomicInteger();
+
+    @BeforeEach
+    void start() {
+        server = QuireServer.start(ServerConfig.defaults(dir).onFreePorts().withPasswordIterations(1000)
+                .withTokenLifetimes(Duration.ofMinutes(15), Duration.ofDays(30)), serverClock);
+        server.addUser("alice", PASSWORD.clone());
+        endpoint = new HttpTokenEndpoint(http, server.httpUrl().resolve("/auth/token"),
+                server.httpUrl().resolve("/auth/revoke"), Duration.ofSeconds(10));
+    }
+
+    @AfterEach
+    void stop() {
+        loop.shutdownNow();
+        server.close();
+    }
+
+    /**
+     * The session's part, reduced to a fresh password grant per request (a session would refresh, single flight;
+     * two windows refreshing with one rotating refresh token on their own would revoke it).
+     */
+    private CompletableFuture<String> token(boolean force) {
+        if (force) {
+            forcedRefreshes.incrementAndGet();
+        }
+        return endpoint.password("alice", PASSWORD.clone()).thenApply(dev.quire.session.TokenGrant::accessToken);
+    }
+
+    private String createDoc() throws Exception {
+        String access = token(false).get(10, TimeUnit.SECONDS);
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.httpUrl().resolve("/docs"))
+                .header("Authorization", "Bearer " + access).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"t\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, r.statusCode(), r.body());
+        return r.body().replaceAll(".*\"id\"\\s*:\\s*\"([^\"]+)\".*", "$1");
+    }
+
+    private SyncConnection connection(String docId, Doc doc, LinkedBlockingQueue<Snapshot> states) {
+        URI url = URI.create(server.syncUrl() + "/sync/" + URLEncoder.encode(docId, StandardCharsets.UTF_8));
+        SyncConnection c = new SyncConnection(url, "quire.v1", doc, this::token, loop, Clock.systemUTC(),
+                new ConnectionMachine(Backoff.DEFAULT, new SplittableRandom(3)));
+        c.addListener(states::add);
+        return c;
+    }
+
+    private static Snapshot await(LinkedBlockingQueue<Snapshot> states, Predicate<Snapshot> p) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            Snapshot s = states.poll(100, TimeUnit.MILLISECONDS);
+            if (s != null && p.test(s)) {
+                return s;
+            }
+        }
+        throw new AssertionError("no such state within " + WAIT);
+    }
+
+    private static void awaitText(Doc doc, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        synchronized (doc) {
+            while (!doc.getText("t").toString().equals(text)) {
+                long left = deadline - System.nanoTime();
+                assertTrue(left > 0, "text is '" + doc.getText("t") + "', not '" + text + "'");
+                doc.wait(50);
+            }
+        }
+    }
+
+    @Test
+    void twoWindowsConnectAndSeeEachOthersEdits() throws Exception {
+        String docId = createDoc();
+        Doc a = new Doc();
+        Doc b = new Doc();
+        LinkedBlockingQueue<Snapshot> sa = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<Snapshot> sb = new LinkedBlockingQueue<>();
+        try (SyncConnection ca = connection(docId, a, sa); SyncConnection cb = connection(docId, b, sb)) {
+            ca.open();
+            cb.open();
+            await(sa, s -> s.state() == ConnectionState.CONNECTED);
+            await(sb, s -> s.state() == ConnectionState.CONNECTED);
+            synchronized (a) {
+                a.getText("t").insert(0, "hello");
+            }
+            awaitText(b, "hello");
+            synchronized (b) {
+                b.getText("t").insert(5, " world");
+            }
+            awaitText(a, "hello world");
+        }
+    }
+
+    @Test
+    void aServerCloseForExpiryRefreshesAndReconnectsAtOnce() throws Exception {
+        String docId = createDoc();
+        Doc a = new Doc();
+        LinkedBlockingQueue<Snapshot> sa = new LinkedBlockingQueue<>();
+        try (SyncConnection ca = connection(docId, a, sa)) {
+            ca.open();
+            await(sa, s -> s.state() == ConnectionState.CONNECTED);
+            serverClock.advance(Duration.ofMinutes(16)); // the server's sweep closes it: TOKEN_EXPIRED
+            Snapshot after = await(sa, s -> s.lastError().filter("TOKEN_EXPIRED"::equals).isPresent());
+            assertEquals(1008, after.lastCloseCode());
+            await(sa, s -> s.state() == ConnectionState.CONNECTED);
+            assertEquals(1, forcedRefreshes.get(), "one forced refresh, then straight back");
+            synchronized (a) {
+                a.getText("t").insert(0, "still here");
+            }
+            Doc b = new Doc();
+            LinkedBlockingQueue<Snapshot> sb = new LinkedBlockingQueue<>();
+            try (SyncConnection cb = connection(docId, b, sb)) {
+                cb.open();
+                awaitText(b, "still here");
+            }
+        }
+    }
+}
