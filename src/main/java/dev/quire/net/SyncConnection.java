@@ -40,11 +40,14 @@ import org.slf4j.LoggerFactory;
  * which local editors must hold too.
  *
  * <p>Every attempt asks {@link Tokens} for a token (forcing a refresh after a {@code TOKEN_EXPIRED} close); the
- * token travels in the {@code Authorization} header and is never logged. Outbox replay and heartbeats come next
- * (issue 6): for now local updates are sent while connected, and a reconnect's sync exchange carries the rest.
+ * token travels in the {@code Authorization} header and is never logged. Heartbeats are Java-WebSocket's ping/pong
+ * ({@link #HEARTBEAT_SECONDS}). Outbox replay comes next (issue 6): for now local updates are sent while connected,
+ * and a reconnect's sync exchange carries the rest.
  */
 public final class SyncConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SyncConnection.class);
+    /** Ping interval; a link silent for 1.5 of these is taken for dead (issue 6: "within a few seconds"). */
+    static final int HEARTBEAT_SECONDS = 2;
     /** The origin of updates applied from the server, so that they are not sent back. */
     private static final Object REMOTE = new Object();
 
@@ -226,6 +229,9 @@ public final class SyncConnection implements AutoCloseable {
     private final class Client extends WebSocketClient {
         Client(Map<String, String> headers) {
             super(url, new Draft_6455(List.of(), List.of(new Protocol(subprotocol))), headers);
+            // Java-WebSocket's own heartbeat: a ping every interval, and a close (1006) when no pong came for 1.5
+            // intervals, which the machine treats as a dropped link
+            setConnectionLostTimeout(HEARTBEAT_SECONDS);
         }
 
         @Override

@@ -10,7 +10,9 @@ import dev.quire.sync.Backoff;
 import dev.quire.sync.ConnectionMachine;
 import dev.quire.sync.ConnectionMachine.Snapshot;
 import dev.quire.sync.ConnectionState;
+import dev.quire.testing.TcpFaultProxy;
 import dev.quire.testing.TestClock;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -85,7 +87,11 @@ class SyncConnectionTest {
     }
 
     private SyncConnection connection(String docId, Doc doc, LinkedBlockingQueue<Snapshot> states) {
-        URI url = URI.create(server.syncUrl() + "/sync/" + URLEncoder.encode(docId, StandardCharsets.UTF_8));
+        return connection(server.syncUrl(), docId, doc, states);
+    }
+
+    private SyncConnection connection(URI base, String docId, Doc doc, LinkedBlockingQueue<Snapshot> states) {
+        URI url = URI.create(base + "/sync/" + URLEncoder.encode(docId, StandardCharsets.UTF_8));
         SyncConnection c = new SyncConnection(url, "quire.v1", doc, this::token, loop, Clock.systemUTC(),
                 new ConnectionMachine(Backoff.DEFAULT, new SplittableRandom(3)));
         c.addListener(states::add);
@@ -158,6 +164,40 @@ class SyncConnectionTest {
             try (SyncConnection cb = connection(docId, b, sb)) {
                 cb.open();
                 awaitText(b, "still here");
+            }
+        }
+    }
+
+    @Test
+    void aDeadLinkIsNoticedByTheHeartbeatAndTheConnectionComesBackThroughTheSameProxy() throws Exception {
+        String docId = createDoc();
+        URI sync = server.syncUrl();
+        try (TcpFaultProxy proxy = new TcpFaultProxy(new InetSocketAddress(sync.getHost(), sync.getPort()))) {
+            URI viaProxy = URI.create("ws://" + sync.getHost() + ":" + proxy.port());
+            Doc a = new Doc();
+            LinkedBlockingQueue<Snapshot> sa = new LinkedBlockingQueue<>();
+            try (SyncConnection ca = connection(viaProxy, docId, a, sa)) {
+                ca.open();
+                await(sa, s -> s.state() == ConnectionState.CONNECTED);
+
+                proxy.blackHole(true); // nothing passes, nothing closes: only a heartbeat can tell
+                long before = System.nanoTime();
+                await(sa, s -> s.state() == ConnectionState.RECONNECTING);
+                long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - before);
+                assertTrue(seconds <= 3 * SyncConnection.HEARTBEAT_SECONDS, "noticed after " + seconds + " s");
+
+                proxy.blackHole(false);
+                proxy.cutAll(); // the old, silent connection goes; new ones pass
+                synchronized (a) {
+                    a.getText("t").insert(0, "typed while the link was dead");
+                }
+                await(sa, s -> s.state() == ConnectionState.CONNECTED);
+                Doc b = new Doc();
+                LinkedBlockingQueue<Snapshot> sb = new LinkedBlockingQueue<>();
+                try (SyncConnection cb = connection(docId, b, sb)) {
+                    cb.open();
+                    awaitText(b, "typed while the link was dead");
+                }
             }
         }
     }
