@@ -6,6 +6,7 @@ import dev.quire.protocol.AuthOk;
 import dev.quire.protocol.Message;
 import dev.quire.protocol.ProtocolCodec;
 import dev.quire.protocol.ProtocolException;
+import dev.quire.protocol.Renew;
 import dev.quire.protocol.SyncProtocol;
 import dev.quire.protocol.SyncStep1;
 import dev.quire.protocol.SyncStep2;
@@ -126,6 +127,18 @@ public final class SyncConnection implements AutoCloseable {
 
     public void networkUp() {
         post(new ConnectionEvent.NetworkUp());
+    }
+
+    /**
+     * In-band renewal (issue 5/6): hands a live connection the session's new access token, so that the server extends
+     * it without a reconnect. Does nothing while not connected (the next attempt asks for a token anyway).
+     */
+    public void renew(String accessToken) {
+        loop.execute(() -> {
+            if (snapshot.state() == dev.quire.sync.ConnectionState.CONNECTED) {
+                sendIfConnected(new Renew(accessToken));
+            }
+        });
     }
 
     public void sessionEnded() {

@@ -201,4 +201,35 @@ class SyncConnectionTest {
             }
         }
     }
+
+    @Test
+    void renewingOnTheLiveConnectionKeepsItPastTheFirstTokensExpiry() throws Exception {
+        String docId = createDoc();
+        Doc a = new Doc();
+        LinkedBlockingQueue<Snapshot> sa = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<Snapshot> sControl = new LinkedBlockingQueue<>();
+        try (SyncConnection ca = connection(docId, a, sa);
+             SyncConnection control = connection(docId, new Doc(), sControl)) {
+            ca.open();
+            control.open(); // the same kind of token, never renewed
+            await(sa, s -> s.state() == ConnectionState.CONNECTED);
+            await(sControl, s -> s.state() == ConnectionState.CONNECTED);
+            serverClock.advance(Duration.ofMinutes(10));
+            ca.renew(token(false).get(10, TimeUnit.SECONDS)); // valid until minute 25 of the server's clock
+
+            serverClock.advance(Duration.ofMinutes(6)); // past the first tokens' expiry (minute 15)
+            await(sControl, s -> s.lastError().filter("TOKEN_EXPIRED"::equals).isPresent()); // a sweep ran
+            assertEquals(ConnectionState.CONNECTED, ca.snapshot().state());
+            assertEquals(0, ca.snapshot().lastCloseCode(), "the renewed connection was never closed");
+
+            synchronized (a) {
+                a.getText("t").insert(0, "still live");
+            }
+            Doc b = new Doc();
+            try (SyncConnection cb = connection(docId, b, new LinkedBlockingQueue<>())) {
+                cb.open();
+                awaitText(b, "still live");
+            }
+        }
+    }
 }
