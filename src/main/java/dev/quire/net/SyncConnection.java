@@ -2,6 +2,7 @@ package dev.quire.net;
 
 import dev.quire.crdt.Doc;
 import dev.quire.crdt.Updates;
+import dev.quire.protocol.Ack;
 import dev.quire.protocol.AuthOk;
 import dev.quire.protocol.Message;
 import dev.quire.protocol.ProtocolCodec;
@@ -42,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every attempt asks {@link Tokens} for a token (forcing a refresh after a {@code TOKEN_EXPIRED} close); the
  * token travels in the {@code Authorization} header and is never logged. Heartbeats are Java-WebSocket's ping/pong
- * ({@link #HEARTBEAT_SECONDS}). Outbox replay comes next (issue 6): for now local updates are sent while connected,
- * and a reconnect's sync exchange carries the rest.
+ * ({@link #HEARTBEAT_SECONDS}). Local updates go to the {@link Outbox} before they are sent; after each (re)connect
+ * the outbox is replayed as one merged update, and the server's acks drop what they cover.
  */
 public final class SyncConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SyncConnection.class);
@@ -61,6 +62,38 @@ public final class SyncConnection implements AutoCloseable {
         CompletableFuture<String> token(boolean forceRefresh);
     }
 
+    /**
+     * Where local updates wait until the server has them (the local store's outbox). {@link #local} runs in the
+     * editor's thread, inside the document's update, and must have committed the update when it returns: only then is
+     * it sent.
+     */
+    public interface Outbox {
+        /** A local update: store it before it is sent. */
+        void local(byte[] update);
+
+        /** Everything still unacknowledged, as one update, to send after a (re)connect's sync; null for none. */
+        byte[] pending();
+
+        /** The server has stored every update of {@code clientId} below {@code clock}. */
+        void acknowledged(long clientId, long clock);
+
+        /** No outbox: updates are sent while connected and otherwise reach the server in the next sync exchange. */
+        Outbox NONE = new Outbox() {
+            @Override
+            public void local(byte[] update) {
+            }
+
+            @Override
+            public byte[] pending() {
+                return null;
+            }
+
+            @Override
+            public void acknowledged(long clientId, long clock) {
+            }
+        };
+    }
+
     /** The session has ended: no token will come. */
     public static final class SessionOver extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -73,6 +106,7 @@ public final class SyncConnection implements AutoCloseable {
     private final URI url;
     private final String subprotocol;
     private final Doc doc;
+    private final Outbox outbox;
     private final Tokens tokens;
     private final ScheduledExecutorService loop;
     private final Clock clock;
@@ -90,15 +124,22 @@ public final class SyncConnection implements AutoCloseable {
 
     public SyncConnection(URI url, String subprotocol, Doc doc, Tokens tokens, ScheduledExecutorService loop,
                           Clock clock, ConnectionMachine machine) {
+        this(url, subprotocol, doc, Outbox.NONE, tokens, loop, clock, machine);
+    }
+
+    public SyncConnection(URI url, String subprotocol, Doc doc, Outbox outbox, Tokens tokens,
+                          ScheduledExecutorService loop, Clock clock, ConnectionMachine machine) {
         this.url = url;
         this.subprotocol = subprotocol;
         this.doc = doc;
+        this.outbox = outbox;
         this.tokens = tokens;
         this.loop = loop;
         this.clock = clock;
         this.machine = machine;
         this.stopListening = doc.onUpdate((update, origin, t) -> {
             if (origin != REMOTE) {
+                outbox.local(update); // committed before it can be sent
                 loop.execute(() -> sendIfConnected(new SyncUpdate(update)));
             }
         });
@@ -207,6 +248,10 @@ public final class SyncConnection implements AutoCloseable {
             synchronized (doc) {
                 sendIfConnected(SyncProtocol.syncStep1(doc));
             }
+            byte[] queued = outbox.pending(); // replay: one merged update, dropped from the outbox as acks cover it
+            if (queued != null) {
+                sendIfConnected(new SyncUpdate(queued));
+            }
         } else if (effect instanceof ConnectionEffect.ReportSessionEnded r) {
             log.atInfo().addKeyValue("url", url).addKeyValue("code", r.code()).log("session ended");
         } else if (effect instanceof ConnectionEffect.ReportBug bug) {
@@ -270,6 +315,10 @@ public final class SyncConnection implements AutoCloseable {
             }
             if (m instanceof AuthOk) {
                 postFrom(this, new ConnectionEvent.AuthOk());
+                return;
+            }
+            if (m instanceof Ack ack) {
+                outbox.acknowledged(ack.clientId(), ack.clock());
                 return;
             }
             synchronized (doc) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.quire.crdt.Doc;
 import dev.quire.server.QuireServer;
 import dev.quire.server.ServerConfig;
+import dev.quire.store.LocalStore;
 import dev.quire.sync.Backoff;
 import dev.quire.sync.ConnectionMachine;
 import dev.quire.sync.ConnectionMachine.Snapshot;
@@ -229,6 +230,62 @@ class SyncConnectionTest {
             try (SyncConnection cb = connection(docId, b, new LinkedBlockingQueue<>())) {
                 cb.open();
                 awaitText(b, "still live");
+            }
+        }
+    }
+
+    @Test
+    void editsTypedOfflineWaitInTheLocalStoresOutboxAndLeaveItOnlyOnceTheServerAcknowledgesThem() throws Exception {
+        String docId = createDoc();
+        try (LocalStore store = LocalStore.open(dir.resolve("profile"), Clock.systemUTC())) {
+            SyncConnection.Outbox outbox = new SyncConnection.Outbox() {
+                @Override
+                public void local(byte[] update) {
+                    store.appendLocal(docId, "alice", update);
+                }
+
+                @Override
+                public byte[] pending() {
+                    return store.mergedOutbox(docId, "alice").map(m -> m.update()).orElse(null);
+                }
+
+                @Override
+                public void acknowledged(long clientId, long clock) {
+                    store.acknowledged(docId, clientId, clock);
+                }
+            };
+            Doc a = new Doc();
+            LinkedBlockingQueue<Snapshot> sa = new LinkedBlockingQueue<>();
+            URI url = URI.create(server.syncUrl() + "/sync/" + URLEncoder.encode(docId, StandardCharsets.UTF_8));
+            try (SyncConnection ca = new SyncConnection(url, "quire.v1", a, outbox, this::token, loop,
+                    Clock.systemUTC(), new ConnectionMachine(Backoff.DEFAULT, new SplittableRandom(5)))) {
+                ca.addListener(sa::add);
+                ca.open();
+                await(sa, s -> s.state() == ConnectionState.CONNECTED);
+                ca.networkDown();
+                await(sa, s -> s.state() == ConnectionState.OFFLINE);
+
+                StringBuilder typed = new StringBuilder();
+                for (int i = 0; i < 200; i++) {
+                    synchronized (a) {
+                        a.getText("t").insert(typed.length(), "x");
+                    }
+                    typed.append('x');
+                }
+                assertEquals(200, store.pending(docId, "alice").size(), "every offline edit is in the outbox");
+
+                ca.networkUp();
+                await(sa, s -> s.state() == ConnectionState.CONNECTED);
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (!store.pending(docId, "alice").isEmpty()) {
+                    assertTrue(System.nanoTime() < deadline, store.pending(docId, "alice").size() + " still queued");
+                    java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // polling the store: it has no listener
+                }
+                Doc b = new Doc();
+                try (SyncConnection cb = connection(docId, b, new LinkedBlockingQueue<>())) {
+                    cb.open();
+                    awaitText(b, typed.toString());
+                }
             }
         }
     }
