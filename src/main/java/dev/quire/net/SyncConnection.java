@@ -58,8 +58,11 @@ public final class SyncConnection implements AutoCloseable {
         /**
          * A valid access token; completes exceptionally with {@link SessionOver} when the session has ended, with
          * anything else for a transient failure.
+         *
+         * @param rejected the token the server has just refused as expired (then a refresh is due whatever the
+         *                 client's clock says: {@code Session.tokenAfterRejection}), or null
          */
-        CompletableFuture<String> token(boolean forceRefresh);
+        CompletableFuture<String> token(String rejected);
     }
 
     /**
@@ -117,6 +120,8 @@ public final class SyncConnection implements AutoCloseable {
     // confined to the loop thread
     private Snapshot snapshot = Snapshot.INITIAL;
     private String token;
+    /** The token the current socket was opened with: what a TOKEN_EXPIRED close refers to. */
+    private String lastUsed;
     private Client socket;
     private ScheduledFuture<?> retryTimer;
     private ScheduledFuture<?> stableTimer;
@@ -221,7 +226,7 @@ public final class SyncConnection implements AutoCloseable {
 
     private void run(ConnectionEffect effect) {
         if (effect instanceof ConnectionEffect.RequestToken r) {
-            tokens.token(r.forceRefresh()).whenComplete((value, failure) -> loop.execute(() -> {
+            tokens.token(r.forceRefresh() ? lastUsed : null).whenComplete((value, failure) -> loop.execute(() -> {
                 if (failure == null) {
                     token = value;
                     handle(new ConnectionEvent.TokenReady());
@@ -271,6 +276,7 @@ public final class SyncConnection implements AutoCloseable {
 
     private void dial() {
         Client client = new Client(Map.of("Authorization", "Bearer " + token));
+        lastUsed = token;
         token = null; // used once: the next attempt asks again
         socket = client;
         client.connect();

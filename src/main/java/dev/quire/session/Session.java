@@ -172,6 +172,30 @@ public final class Session {
         return attempt.future().copy();
     }
 
+    /**
+     * A token to use after the server refused {@code rejected} as expired (a sync connection's 1008
+     * {@code TOKEN_EXPIRED}), when the client's clock still thought it fresh: refreshes now, unless the current token
+     * is already another one (refreshed since; every window whose connection was closed for the same token then
+     * shares one refresh), or a refresh is under way. Fails as {@link #accessToken()} does.
+     */
+    public CompletableFuture<AccessToken> tokenAfterRejection(String rejected) {
+        Attempt attempt;
+        synchronized (lock) {
+            if (ended != null) {
+                return CompletableFuture.failedFuture(new SessionEndedException(ended));
+            }
+            if (!access.value().equals(rejected)) {
+                return CompletableFuture.completedFuture(access);
+            }
+            if (inFlight != null) {
+                return inFlight.future().copy();
+            }
+            attempt = startAttemptLocked();
+        }
+        launch(attempt);
+        return attempt.future().copy();
+    }
+
     /** The signed-in user's id (the token's {@code sub}). */
     public String userId() {
         return userId;

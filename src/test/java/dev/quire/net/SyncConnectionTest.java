@@ -70,15 +70,15 @@ class SyncConnectionTest {
      * The session's part, reduced to a fresh password grant per request (a session would refresh, single flight;
      * two windows refreshing with one rotating refresh token on their own would revoke it).
      */
-    private CompletableFuture<String> token(boolean force) {
-        if (force) {
+    private CompletableFuture<String> token(String rejected) {
+        if (rejected != null) {
             forcedRefreshes.incrementAndGet();
         }
         return endpoint.password("alice", PASSWORD.clone()).thenApply(dev.quire.session.TokenGrant::accessToken);
     }
 
     private String createDoc() throws Exception {
-        String access = token(false).get(10, TimeUnit.SECONDS);
+        String access = token(null).get(10, TimeUnit.SECONDS);
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.httpUrl().resolve("/docs"))
                 .header("Authorization", "Bearer " + access).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"title\":\"t\"}")).build(),
@@ -216,7 +216,7 @@ class SyncConnectionTest {
             await(sa, s -> s.state() == ConnectionState.CONNECTED);
             await(sControl, s -> s.state() == ConnectionState.CONNECTED);
             serverClock.advance(Duration.ofMinutes(10));
-            ca.renew(token(false).get(10, TimeUnit.SECONDS)); // valid until minute 25 of the server's clock
+            ca.renew(token(null).get(10, TimeUnit.SECONDS)); // valid until minute 25 of the server's clock
 
             serverClock.advance(Duration.ofMinutes(6)); // past the first tokens' expiry (minute 15)
             await(sControl, s -> s.lastError().filter("TOKEN_EXPIRED"::equals).isPresent()); // a sweep ran

@@ -110,6 +110,28 @@ class SessionTest {
     }
 
     @Test
+    void aTokenTheServerRejectedIsRefreshedOnceHoweverManyConnectionsReportIt() throws Exception {
+        Session s = f.login();
+        AccessToken rejected = await(s.accessToken()); // fresh on the client's clock, expired on the server's
+        f.proxy.hold();
+        List<CompletableFuture<AccessToken>> answers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            answers.add(s.tokenAfterRejection(rejected.value())); // five windows closed with TOKEN_EXPIRED
+        }
+        f.proxy.awaitHeld(1);
+        f.proxy.release();
+        Set<String> values = answers.stream().map(t -> await(t).value()).collect(Collectors.toSet());
+        assertEquals(1, values.size());
+        assertNotEquals(rejected.value(), values.iterator().next());
+        assertEquals(1, f.proxy.refreshRequests.get());
+
+        // a late report about the old token gets the new one, with no request
+        assertEquals(values.iterator().next(), await(s.tokenAfterRejection(rejected.value())).value());
+        assertEquals(1, f.proxy.refreshRequests.get());
+        s.close();
+    }
+
+    @Test
     void fiftyConcurrentCallersDuringARefreshShareOneRequest() throws Exception {
         Session s = f.login();
         double grantsBefore = f.serverRefreshGrants();
