@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import dev.quire.cli.Main;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.event.KeyValuePair;
 import picocli.CommandLine;
 
 /**
@@ -107,7 +105,7 @@ class ServerLogSecrecyTest {
 
         List<String> lines = new ArrayList<>();
         for (ILoggingEvent e : captured.events()) {
-            lines.add(render(e));
+            lines.add(LogCapture.render(e));
         }
         String all = String.join("\n", lines);
         // the round was logged (so the test can fail): users, grants, tickets, connects, refusals, renewals
@@ -126,27 +124,6 @@ class ServerLogSecrecyTest {
                 }
             }
         }
-    }
-
-    /** Message, arguments, key-value pairs, MDC and the exception chain of one event, as text. */
-    private static String render(ILoggingEvent e) {
-        StringBuilder s = new StringBuilder().append(e.getLoggerName()).append(' ').append(e.getFormattedMessage())
-                .append(' ').append(e.getMessage());
-        if (e.getArgumentArray() != null) {
-            for (Object a : e.getArgumentArray()) {
-                s.append(' ').append(a);
-            }
-        }
-        if (e.getKeyValuePairs() != null) {
-            for (KeyValuePair kv : e.getKeyValuePairs()) {
-                s.append(' ').append(kv.key).append('=').append(kv.value);
-            }
-        }
-        s.append(' ').append(e.getMDCPropertyMap());
-        for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
-            s.append(' ').append(t.getClassName()).append(": ").append(t.getMessage());
-        }
-        return s.toString();
     }
 
     /** The secret, a JWT's signature, and every run of {@link #FRAGMENT} characters of either. */

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
 import dev.quire.testing.LogCapture;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.event.KeyValuePair;
 
 /**
  * A whole round (a wrong password, login, refresh, a failed refresh, resume, logout, a rejected refresh) with every
@@ -88,7 +86,7 @@ class SessionLogSecrecyTest {
 
         List<String> texts = new ArrayList<>();
         for (ILoggingEvent e : events) {
-            texts.add(render(e));
+            texts.add(LogCapture.render(e));
         }
         for (Object h : holders) {
             texts.add(h.toString());
@@ -106,26 +104,6 @@ class SessionLogSecrecyTest {
                 }
             }
         }
-    }
-
-    /** Message, arguments, key-value pairs, MDC and the exception chain of one event, as text. */
-    private static String render(ILoggingEvent e) {
-        StringBuilder s = new StringBuilder().append(e.getLoggerName()).append(' ').append(e.getFormattedMessage());
-        if (e.getArgumentArray() != null) {
-            for (Object a : e.getArgumentArray()) {
-                s.append(' ').append(a);
-            }
-        }
-        if (e.getKeyValuePairs() != null) {
-            for (KeyValuePair kv : e.getKeyValuePairs()) {
-                s.append(' ').append(kv.key).append('=').append(kv.value);
-            }
-        }
-        s.append(' ').append(e.getMDCPropertyMap());
-        for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
-            s.append(' ').append(t.getClassName()).append(": ").append(t.getMessage());
-        }
-        return s.toString();
     }
 
     /** The secret and every run of 16 of its characters; for a JWT its signature and every run of that. */
