@@ -1,5 +1,6 @@
 package dev.quire.store;
 
+import dev.quire.h2.H2Connections;
 import dev.quire.h2.H2Errors;
 import dev.quire.store.LocalStoreException.Reason;
 import java.io.IOException;
@@ -98,11 +99,11 @@ final class Database implements AutoCloseable {
         } catch (OverlappingFileLockException e) {
             fileLock = null;
         } catch (IOException e) {
-            closeQuietly(channel);
+            H2Connections.closeQuietly(channel);
             throw new LocalStoreException(Reason.FAILED, "cannot lock the profile " + dir + ": " + describe(e), e);
         }
         if (fileLock == null) {
-            closeQuietly(channel);
+            H2Connections.closeQuietly(channel);
             throw new LocalStoreException(Reason.LOCKED, "the profile " + dir + " is open in another Quire window or"
                     + " process; close it there, or use another profile");
         }
@@ -157,7 +158,7 @@ final class Database implements AutoCloseable {
             StoreSchema.migrate(c, dir.toString());
             connection = c;
         } catch (SQLException | RuntimeException e) {
-            closeQuietly(c);
+            H2Connections.closeQuietly(c);
             throw e instanceof LocalStoreException le ? le : failure("opening the local store in " + dir, e);
         }
     }
@@ -304,7 +305,7 @@ final class Database implements AutoCloseable {
                 rollbackAfter(e);
                 throw failure("compacting the local store in " + dir, e);
             } finally {
-                closeQuietly(connection);
+                H2Connections.closeQuietly(connection);
                 connection = null;
             }
             connect();
@@ -348,16 +349,9 @@ final class Database implements AutoCloseable {
 
     /** Rolls back after a failure; forgets the connection if the failure broke it. Holds the lock. */
     private void rollbackAfter(Exception failure) {
-        try {
-            connection.rollback();
-            if (!connection.isClosed()) {
-                return;
-            }
-        } catch (SQLException | RuntimeException e) {
-            failure.addSuppressed(e);
+        if (!H2Connections.rollbackAfter(connection, failure)) {
+            connection = null;
         }
-        closeQuietly(connection);
-        connection = null;
     }
 
     @Override
@@ -391,7 +385,7 @@ final class Database implements AutoCloseable {
         } catch (IOException | RuntimeException ignored) {
             // closing the channel releases it as well
         }
-        closeQuietly(lockChannel);
+        H2Connections.closeQuietly(lockChannel);
     }
 
     // ---- errors ----
@@ -417,15 +411,5 @@ final class Database implements AutoCloseable {
 
     static String describe(Throwable e) {
         return H2Errors.describe(e);
-    }
-
-    private static void closeQuietly(AutoCloseable c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (Exception ignored) {
-                // already broken; the failure that got us here is reported instead
-            }
-        }
     }
 }

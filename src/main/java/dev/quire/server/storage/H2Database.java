@@ -1,5 +1,6 @@
 package dev.quire.server.storage;
 
+import dev.quire.h2.H2Connections;
 import dev.quire.server.storage.StorageException.Reason;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -149,7 +150,7 @@ final class H2Database implements AutoCloseable {
             housekeeping = H2Housekeeping.of(c, durability, background);
             connection = c;
         } catch (SQLException | RuntimeException e) {
-            closeQuietly(c);
+            H2Connections.closeQuietly(c);
             throw e instanceof StorageException se ? se : failure("opening the database in " + dataDir, e);
         }
     }
@@ -197,7 +198,7 @@ final class H2Database implements AutoCloseable {
                 } catch (RuntimeException e) {
                     // The work is committed, so it must not be reported as failed. Whatever broke here (a write
                     // error makes H2 close the database) is met afresh by reopening on the next call.
-                    closeQuietly(connection);
+                    H2Connections.closeQuietly(connection);
                     connection = null;
                 }
             }
@@ -223,16 +224,9 @@ final class H2Database implements AutoCloseable {
 
     /** Rolls back after a failure; forgets the connection if the failure broke it. Holds the lock. */
     private void rollbackAfter(Exception failure) {
-        try {
-            connection.rollback();
-            if (!connection.isClosed()) {
-                return;
-            }
-        } catch (SQLException | RuntimeException e) {
-            failure.addSuppressed(e);
+        if (!H2Connections.rollbackAfter(connection, failure)) {
+            connection = null;
         }
-        closeQuietly(connection);
-        connection = null;
     }
 
     @Override
@@ -263,15 +257,5 @@ final class H2Database implements AutoCloseable {
 
     private StorageException failure(String what, Exception e) {
         return StorageErrors.failure(dataDir, what, e);
-    }
-
-    private static void closeQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (SQLException | RuntimeException ignored) {
-                // already broken; the failure that got us here is reported instead
-            }
-        }
     }
 }
