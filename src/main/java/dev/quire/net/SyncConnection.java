@@ -118,14 +118,14 @@ public final class SyncConnection implements AutoCloseable {
     private final Runnable stopListening;
 
     // confined to the loop thread
-    private Snapshot snapshot = Snapshot.INITIAL;
+    /** Written on the loop thread only; volatile for {@link #snapshot()} from any thread. */
+    private volatile Snapshot snapshot = Snapshot.INITIAL;
     private String token;
     /** The token the current socket was opened with: what a TOKEN_EXPIRED close refers to. */
     private String lastUsed;
     private Client socket;
     private ScheduledFuture<?> retryTimer;
     private ScheduledFuture<?> stableTimer;
-    private volatile Snapshot published = Snapshot.INITIAL;
 
     public SyncConnection(URI url, String subprotocol, Doc doc, Tokens tokens, ScheduledExecutorService loop,
                           Clock clock, ConnectionMachine machine) {
@@ -156,7 +156,7 @@ public final class SyncConnection implements AutoCloseable {
 
     /** The machine's latest snapshot (state, next retry, last close code and error). */
     public Snapshot snapshot() {
-        return published;
+        return snapshot;
     }
 
     public void open() {
@@ -211,13 +211,13 @@ public final class SyncConnection implements AutoCloseable {
     }
 
     private void handle(ConnectionEvent event) {
-        ConnectionMachine.Transition t = machine.next(snapshot, event, clock.instant());
+        Snapshot before = snapshot;
+        ConnectionMachine.Transition t = machine.next(before, event, clock.instant());
         snapshot = t.snapshot();
         for (ConnectionEffect effect : t.effects()) {
             run(effect);
         }
-        if (!published.equals(snapshot)) {
-            published = snapshot;
+        if (!before.equals(snapshot)) {
             for (Consumer<Snapshot> l : listeners) {
                 l.accept(snapshot);
             }

@@ -81,14 +81,7 @@ public final class H2DocumentStore implements DocumentStore {
 
     /** For tests: a journal whose segments end after {@code journalSegmentBytes}. */
     static H2DocumentStore open(Path dataDir, Options options, long journalSegmentBytes) {
-        LiveDocuments live = new LiveDocuments(options.cachedDocuments());
-        H2Database db = H2Database.open("file:", "", dataDir, options.durability(), live::clear);
-        try {
-            return over("file:", db, live, options, journalSegmentBytes);
-        } catch (RuntimeException | Error e) {
-            db.close();
-            throw e;
-        }
+        return open("file:", "", dataDir, options, journalSegmentBytes);
     }
 
     /** For tests: how many database transactions have folded journaled updates. */
@@ -98,10 +91,15 @@ public final class H2DocumentStore implements DocumentStore {
 
     /** For tests: {@code fileSystem} and {@code moreSettings} as {@link H2Database#open} takes them. */
     static H2DocumentStore open(String fileSystem, String moreSettings, Path dataDir, Options options) {
+        return open(fileSystem, moreSettings, dataDir, options, UpdateJournal.SEGMENT_BYTES);
+    }
+
+    private static H2DocumentStore open(String fileSystem, String moreSettings, Path dataDir, Options options,
+                                        long journalSegmentBytes) {
         LiveDocuments live = new LiveDocuments(options.cachedDocuments());
         H2Database db = H2Database.open(fileSystem, moreSettings, dataDir, options.durability(), live::clear);
         try {
-            return over(fileSystem, db, live, options);
+            return over(fileSystem, db, live, options, journalSegmentBytes);
         } catch (RuntimeException | Error e) {
             db.close();
             throw e;

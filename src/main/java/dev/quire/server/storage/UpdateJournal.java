@@ -423,19 +423,17 @@ final class UpdateJournal implements AutoCloseable {
      * intervalNanos}, bounding what a power loss can take. Called by the folder's thread, never by a writer.
      */
     void forceIfOlderThan(long intervalNanos) {
-        synchronized (forceLock) {
+        synchronized (forceLock) { // then this object's lock, inside: awaitDurable's order
             if (System.nanoTime() - lastForceNanos < intervalNanos) {
                 return;
             }
-        }
-        Position last;
-        synchronized (this) {
-            last = new Position(segment, size);
-            if (closed) {
-                return;
+            Position last;
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                last = new Position(segment, size);
             }
-        }
-        synchronized (forceLock) {
             if (!covers(forced, last)) {
                 awaitDurable(last);
             }
