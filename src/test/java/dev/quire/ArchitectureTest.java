@@ -62,6 +62,30 @@ class ArchitectureTest {
                             + " they know neither, and report outcomes that the adapters turn into codes and metrics");
 
     @ArchTest
+    static final ArchRule theClientDoesNotReachIntoTheServer =
+            noClasses()
+                    .that()
+                    .resideInAnyPackage("dev.quire.engine..", "dev.quire.net..", "dev.quire.store..",
+                            "dev.quire.session..", "dev.quire.sync..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage("dev.quire.server..")
+                    .because("the client talks to any Quire server over the wire only, so a team server and the"
+                            + " embedded one are the same to it");
+
+    @ArchTest
+    static final ArchRule onlyTheEngineWiresTheClient =
+            noClasses()
+                    .that()
+                    .resideInAnyPackage("dev.quire.net..", "dev.quire.store..", "dev.quire.session..",
+                            "dev.quire.sync..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage("dev.quire.engine..")
+                    .because("store, session and connections stay unaware of each other's owner: the engine ties"
+                            + " them together");
+
+    @ArchTest
     static final ArchRule sharedH2PlumbingKnowsNeitherStore =
             noClasses()
                     .that()

@@ -20,6 +20,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -66,33 +67,60 @@ public final class SyncConnection implements AutoCloseable {
     }
 
     /**
-     * Where local updates wait until the server has them (the local store's outbox). {@link #local} runs in the
-     * editor's thread, inside the document's update, and must have committed the update when it returns: only then is
-     * it sent.
+     * The document's local copy: where local updates wait until the server has them (the local store's outbox), and
+     * where updates from the server are kept for offline use. {@link #local} runs in the editor's thread, inside the
+     * document's update, and must have committed the update when it returns: only then is it sent. The other methods
+     * run on the connection's threads.
      */
     public interface Outbox {
-        /** A local update: store it before it is sent. */
-        void local(byte[] update);
+        /**
+         * A local update: store it before it is sent; returns its place in the outbox (increasing), or 0 when it could
+         * not be stored (the outbox reports why; the update is sent anyway, its best chance not to be lost).
+         */
+        long local(byte[] update);
 
         /** Everything still unacknowledged, as one update, to send after a (re)connect's sync; null for none. */
-        byte[] pending();
+        Pending pending();
 
-        /** The server has stored every update of {@code clientId} below {@code clock}. */
+        /** The server has stored every update of {@code clientId} below {@code clock} (its ack). */
         void acknowledged(long clientId, long clock);
+
+        /**
+         * The server has stored every local update up to {@code seq}: it answered a sync step 1 sent after them on
+         * the same socket, and it handles a socket's frames in order, closing it on any update it refuses. This is how
+         * delete-only updates leave the outbox: they advance no clock, so no ack covers them.
+         */
+        void storedThrough(long seq);
+
+        /** An update from the server, applied to the document; keep it (losing it costs a re-fetch, nothing more). */
+        void received(byte[] update);
+
+        /** Unacknowledged local updates merged into one, and the last outbox place they include. */
+        record Pending(byte[] update, long throughSeq) {
+        }
 
         /** No outbox: updates are sent while connected and otherwise reach the server in the next sync exchange. */
         Outbox NONE = new Outbox() {
             @Override
-            public void local(byte[] update) {
+            public long local(byte[] update) {
+                return 0;
             }
 
             @Override
-            public byte[] pending() {
+            public Pending pending() {
                 return null;
             }
 
             @Override
             public void acknowledged(long clientId, long clock) {
+            }
+
+            @Override
+            public void storedThrough(long seq) {
+            }
+
+            @Override
+            public void received(byte[] update) {
             }
         };
     }
@@ -126,6 +154,10 @@ public final class SyncConnection implements AutoCloseable {
     private Client socket;
     private ScheduledFuture<?> retryTimer;
     private ScheduledFuture<?> stableTimer;
+    /** The last outbox place sent on the current socket. */
+    private long lastSentSeq;
+    /** For each sync step 1 sent on the current socket, unanswered, the outbox place sent before it (FIFO). */
+    private final ArrayDeque<Long> probes = new ArrayDeque<>();
 
     public SyncConnection(URI url, String subprotocol, Doc doc, Tokens tokens, ScheduledExecutorService loop,
                           Clock clock, ConnectionMachine machine) {
@@ -144,8 +176,8 @@ public final class SyncConnection implements AutoCloseable {
         this.machine = machine;
         this.stopListening = doc.onUpdate((update, origin, t) -> {
             if (origin != REMOTE) {
-                outbox.local(update); // committed before it can be sent
-                loop.execute(() -> sendIfConnected(new SyncUpdate(update)));
+                long seq = outbox.local(update); // committed before it can be sent
+                loop.execute(() -> sendLocal(update, seq));
             }
         });
     }
@@ -250,12 +282,13 @@ public final class SyncConnection implements AutoCloseable {
             cancel(retryTimer);
             cancel(stableTimer);
         } else if (effect instanceof ConnectionEffect.StartSync) {
-            synchronized (doc) {
-                sendIfConnected(SyncProtocol.syncStep1(doc));
-            }
-            byte[] queued = outbox.pending(); // replay: one merged update, dropped from the outbox as acks cover it
-            if (queued != null) {
-                sendIfConnected(new SyncUpdate(queued));
+            lastSentSeq = 0;
+            probes.clear();
+            sendStep1();
+            Outbox.Pending queued = outbox.pending(); // replay: one merged update, dropped as acks cover it
+            if (queued != null && sendIfConnected(new SyncUpdate(queued.update()))) {
+                lastSentSeq = queued.throughSeq();
+                sendStep1(); // its answer proves the replay stored, delete-only parts included
             }
         } else if (effect instanceof ConnectionEffect.ReportSessionEnded r) {
             log.atInfo().addKeyValue("url", url).addKeyValue("code", r.code()).log("session ended");
@@ -282,11 +315,48 @@ public final class SyncConnection implements AutoCloseable {
         client.connect();
     }
 
-    private void sendIfConnected(Message m) {
+    /** On the loop: sends a local update if connected; a delete-only one is followed by a probe (see storedThrough). */
+    private void sendLocal(byte[] update, long seq) {
+        if (snapshot.state() != dev.quire.sync.ConnectionState.CONNECTED || !sendIfConnected(new SyncUpdate(update))) {
+            return; // it waits in the outbox for the next (re)connect
+        }
+        lastSentSeq = Math.max(lastSentSeq, seq);
+        if (isDeleteOnly(update) && probes.isEmpty()) {
+            sendStep1();
+        }
+    }
+
+    /** On the loop: a sync step 1, remembering which local updates went before it. */
+    private void sendStep1() {
+        Message step1;
+        synchronized (doc) {
+            step1 = SyncProtocol.syncStep1(doc);
+        }
+        if (sendIfConnected(step1)) {
+            probes.add(lastSentSeq);
+        }
+    }
+
+    /** On the loop: the server answered the oldest unanswered step 1 of the current socket. */
+    private void step1Answered() {
+        Long seq = probes.poll();
+        if (seq != null && seq > 0) {
+            outbox.storedThrough(seq);
+        }
+    }
+
+    /** A v1 update whose struct section lists no client: it only deletes. */
+    static boolean isDeleteOnly(byte[] update) {
+        return update.length > 0 && update[0] == 0;
+    }
+
+    private boolean sendIfConnected(Message m) {
         Client s = socket;
         if (s != null && s.isOpen()) {
             s.send(ProtocolCodec.encode(m));
+            return true;
         }
+        return false;
     }
 
     /** Runs on Java-WebSocket's thread; hands everything that changes the machine to the loop. */
@@ -327,14 +397,28 @@ public final class SyncConnection implements AutoCloseable {
                 outbox.acknowledged(ack.clientId(), ack.clock());
                 return;
             }
+            byte[] remote = null;
             synchronized (doc) {
                 if (m instanceof SyncStep1 s1) {
                     send(ProtocolCodec.encode(SyncProtocol.syncStep2(doc, s1.stateVector())));
                 } else if (m instanceof SyncStep2 s2) {
                     Updates.applyUpdate(doc, s2.update(), REMOTE);
+                    remote = s2.update();
                 } else if (m instanceof SyncUpdate u) {
                     Updates.applyUpdate(doc, u.update(), REMOTE);
+                    remote = u.update();
                 }
+            }
+            if (remote != null) {
+                outbox.received(remote); // outside the document's lock: editors need not wait for the disk
+            }
+            if (m instanceof SyncStep2) {
+                Client self = this;
+                loop.execute(() -> {
+                    if (self == socket) {
+                        step1Answered();
+                    }
+                });
             }
         }
 

@@ -406,6 +406,23 @@ public final class LocalStore implements AutoCloseable {
         });
     }
 
+    /** How many of {@code userId}'s entries of one document wait to be sent (the status bar's "N edits"). */
+    public int unsentCount(String docId, String userId) {
+        checkId("document id", docId);
+        checkId("user id", userId);
+        return db.transaction("counting unsent edits of document " + docId, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT COUNT(*) FROM outbox WHERE doc_id = ? AND user_id = ?")) {
+                ps.setString(1, docId);
+                ps.setString(2, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
+    }
+
     /** For each document with unsent edits of {@code userId}: how many entries wait. For "log out and lose them?". */
     public Map<String, Integer> unsentCounts(String userId) {
         checkId("user id", userId);

@@ -240,18 +240,29 @@ class SyncConnectionTest {
         try (LocalStore store = LocalStore.open(dir.resolve("profile"), Clock.systemUTC())) {
             SyncConnection.Outbox outbox = new SyncConnection.Outbox() {
                 @Override
-                public void local(byte[] update) {
-                    store.appendLocal(docId, "alice", update);
+                public long local(byte[] update) {
+                    return store.appendLocal(docId, "alice", update).seq();
                 }
 
                 @Override
-                public byte[] pending() {
-                    return store.mergedOutbox(docId, "alice").map(m -> m.update()).orElse(null);
+                public Pending pending() {
+                    return store.mergedOutbox(docId, "alice").map(m -> new Pending(m.update(), m.lastSeq()))
+                            .orElse(null);
                 }
 
                 @Override
                 public void acknowledged(long clientId, long clock) {
                     store.acknowledged(docId, clientId, clock);
+                }
+
+                @Override
+                public void storedThrough(long seq) {
+                    store.acknowledgedThrough(docId, "alice", seq);
+                }
+
+                @Override
+                public void received(byte[] update) {
+                    store.appendRemote(docId, update);
                 }
             };
             Doc a = new Doc();

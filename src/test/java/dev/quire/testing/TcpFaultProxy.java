@@ -13,16 +13,24 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP proxy on loopback between a client and a server, for faults: {@link #blackHole} swallows every byte in both
  * directions while leaving the connections open (a dead link that no socket notices), {@link #cutAll} closes every
- * proxied connection at once. A fault, not a fake: the bytes that pass are the real ones.
+ * proxied connection at once, {@link #refuse} makes the target unreachable (new connections close at once), {@link
+ * #delay} holds every chunk back. A fault, not a fake: the bytes that pass are the real ones.
  */
 public final class TcpFaultProxy implements AutoCloseable {
     private final ServerSocket listener;
-    private final InetSocketAddress target;
+    private volatile InetSocketAddress target;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile boolean blackHole;
+    private volatile boolean refuse;
+    private volatile long delayMillis;
 
     public TcpFaultProxy(InetSocketAddress target) throws IOException {
+        this();
         this.target = target;
+    }
+
+    /** A proxy whose target is set later ({@link #forwardTo}): its port can be configured into the target first. */
+    public TcpFaultProxy() throws IOException {
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread accept = new Thread(this::accept, "fault-proxy-accept");
         accept.setDaemon(true);
@@ -31,6 +39,24 @@ public final class TcpFaultProxy implements AutoCloseable {
 
     public int port() {
         return listener.getLocalPort();
+    }
+
+    public TcpFaultProxy forwardTo(InetSocketAddress target) {
+        this.target = target;
+        return this;
+    }
+
+    /** While on, the target is unreachable: open connections are cut and new ones closed at once. */
+    public void refuse(boolean on) {
+        refuse = on;
+        if (on) {
+            cutAll();
+        }
+    }
+
+    /** Holds each chunk back this long before passing it on (0: none). */
+    public void delay(java.time.Duration d) {
+        delayMillis = d.toMillis();
     }
 
     /** While on, nothing passes either way, and nothing is closed. */
@@ -50,6 +76,10 @@ public final class TcpFaultProxy implements AutoCloseable {
         while (!listener.isClosed()) {
             try {
                 Socket client = listener.accept();
+                if (refuse || target == null) {
+                    closeQuietly(client);
+                    continue;
+                }
                 Socket server = new Socket(target.getAddress(), target.getPort());
                 client.setTcpNoDelay(true);
                 server.setTcpNoDelay(true);
@@ -69,6 +99,9 @@ public final class TcpFaultProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    if (delayMillis > 0) {
+                        Thread.sleep(delayMillis); // a slow link: this direction's bytes wait, in order
+                    }
                     if (!blackHole) {
                         out.write(buffer, 0, n);
                         out.flush();
@@ -76,6 +109,8 @@ public final class TcpFaultProxy implements AutoCloseable {
                 }
             } catch (IOException e) {
                 // one side went away
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);

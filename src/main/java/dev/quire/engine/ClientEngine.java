@@ -1,0 +1,201 @@
+package dev.quire.engine;
+
+import dev.quire.net.Discovery;
+import dev.quire.net.HttpTokenEndpoint;
+import dev.quire.net.ServerEndpoints;
+import dev.quire.session.RefreshTokenVault;
+import dev.quire.session.Scheduler;
+import dev.quire.session.Session;
+import dev.quire.session.TokenEndpoint;
+import dev.quire.store.LocalStore;
+import dev.quire.store.Profile;
+import dev.quire.store.Profiles;
+import dev.quire.sync.Backoff;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+/**
+ * The engine for one server: discovers it from one URL, signs users in (or resumes the last session), and keeps each
+ * user's local store open while the engine runs, so that signing out and in again, or another window of the same
+ * user, uses the same store (a store is locked against other processes, and opened once here).
+ *
+ * <p>Threads: one scheduler thread ({@link Environment#loop}) runs every connection's state machine and every timer;
+ * sockets have Java-WebSocket's threads; each account has one writer thread for the server's updates.
+ */
+public final class ClientEngine implements AutoCloseable {
+
+    /**
+     * What the engine needs from outside, injected so that tests control time, randomness and where secrets rest.
+     *
+     * @param loop    runs connection events and the session's timers; the engine does not shut it down
+     * @param random  backoff jitter; shared by threads, so thread-safe (e.g. {@link java.util.Random})
+     * @param vaults  where a profile's refresh token rests (the OS credential store, else a file in the profile)
+     */
+    public record Environment(HttpClient http, ScheduledExecutorService loop, Clock clock, RandomGenerator random,
+                              Backoff backoff, Function<Profile, RefreshTokenVault> vaults, Duration requestTimeout) {
+        public Environment {
+            Objects.requireNonNull(http, "http");
+            Objects.requireNonNull(loop, "loop");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(random, "random");
+            Objects.requireNonNull(backoff, "backoff");
+            Objects.requireNonNull(vaults, "vaults");
+            Objects.requireNonNull(requestTimeout, "requestTimeout");
+        }
+
+        /** The real thing: the system clock, a daemon scheduler thread, the OS credential store where there is one. */
+        public static Environment system() {
+            ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "quire-engine");
+                t.setDaemon(true);
+                return t;
+            });
+            return new Environment(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(), loop,
+                    Clock.systemUTC(), new Random(), Backoff.DEFAULT,
+                    p -> RefreshTokenVault.forProfile(p.directory(), p.directory().getFileName().toString()),
+                    Duration.ofSeconds(20));
+        }
+
+        /** The same, with every refresh token in its profile's file (tests, and machines without a keyring). */
+        public Environment withVaultsInProfiles() {
+            return new Environment(http, loop, clock, random, backoff, p -> RefreshTokenVault.inProfile(p.directory()),
+                    requestTimeout);
+        }
+    }
+
+    private final ServerEndpoints endpoints;
+    private final Profiles profiles;
+    private final Environment env;
+    private final TokenEndpoint tokenEndpoint;
+    private final Map<Path, LocalStore> stores = new HashMap<>();
+    private final List<Account> accounts = new CopyOnWriteArrayList<>();
+
+    private ClientEngine(ServerEndpoints endpoints, Profiles profiles, Environment env) {
+        this.endpoints = endpoints;
+        this.profiles = profiles;
+        this.env = env;
+        this.tokenEndpoint = HttpTokenEndpoint.of(env.http(), endpoints, env.requestTimeout());
+    }
+
+    /** Discovers the server at {@code serverUrl} ({@code /.well-known/quire}); profiles live under {@code profiles}. */
+    public static CompletableFuture<ClientEngine> connect(String serverUrl, Profiles profiles, Environment env) {
+        return Discovery.discover(env.http(), serverUrl, env.requestTimeout())
+                .thenApply(endpoints -> new ClientEngine(endpoints, profiles, env));
+    }
+
+    public ServerEndpoints endpoints() {
+        return endpoints;
+    }
+
+    /**
+     * Signs in with a user name and password. Fails with a {@code TokenEndpointException}: {@code REJECTED} for a
+     * wrong name or password, {@code TRANSIENT} when the server cannot be reached. The profile (and so the store) is
+     * the user id's the server answers with: another user on this machine has another store, another outbox.
+     */
+    public CompletableFuture<Account> signIn(String user, char[] password) {
+        PendingVault vault = new PendingVault();
+        return Session.login(services(vault), user, password).thenApply(session -> {
+            Profile profile;
+            try {
+                profile = profiles.create(endpoints.server(), session.userId());
+                profiles.rememberLast(profile);
+            } catch (IOException e) {
+                session.close();
+                throw new UncheckedIOException("cannot create the profile folder under " + profiles.root(), e);
+            }
+            vault.bind(env.vaults().apply(profile));
+            return account(session, profile);
+        });
+    }
+
+    /**
+     * Resumes {@code userId}'s session from the refresh token in their profile's vault. Fails as
+     * {@link Session#resume} does (no stored token, rejected: sign in; transient: try later).
+     */
+    public CompletableFuture<Account> resume(String userId) {
+        Profile profile = profiles.profile(endpoints.server(), userId);
+        return Session.resume(services(env.vaults().apply(profile))).thenApply(session -> account(session, profile));
+    }
+
+    /** The user of the profile used last on this server, if any. */
+    public Optional<String> lastUser() {
+        try {
+            return profiles.last().filter(p -> p.server().equals(endpoints.server())).map(Profile::userId);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Closes every account (ending their sessions without signing out) and every store. */
+    @Override
+    public void close() {
+        for (Account a : List.copyOf(accounts)) {
+            a.close();
+        }
+        synchronized (stores) {
+            for (LocalStore s : stores.values()) {
+                s.close();
+            }
+            stores.clear();
+        }
+    }
+
+    // ---- for accounts ----
+
+    ScheduledExecutorService loop() {
+        return env.loop();
+    }
+
+    Clock clock() {
+        return env.clock();
+    }
+
+    RandomGenerator random() {
+        return env.random();
+    }
+
+    Backoff backoff() {
+        return env.backoff();
+    }
+
+    void released(Account account) {
+        accounts.remove(account);
+    }
+
+    private Account account(Session session, Profile profile) {
+        Account account = new Account(this, session, profile, store(profile));
+        accounts.add(account);
+        return account;
+    }
+
+    private LocalStore store(Profile profile) {
+        synchronized (stores) {
+            return stores.computeIfAbsent(profile.directory(), dir -> LocalStore.open(dir, env.clock()));
+        }
+    }
+
+    private Session.Services services(RefreshTokenVault vault) {
+        return new Session.Services(tokenEndpoint, vault, Scheduler.of(env.loop()), env.clock(), env.random());
+    }
+
+    @Override
+    public String toString() {
+        return "ClientEngine[" + endpoints.server() + "]";
+    }
+}

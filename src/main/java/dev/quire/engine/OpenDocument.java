@@ -1,0 +1,175 @@
+package dev.quire.engine;
+
+import dev.quire.crdt.Doc;
+import dev.quire.crdt.Updates;
+import dev.quire.net.SyncConnection;
+import dev.quire.store.LocalStore;
+import dev.quire.sync.ConnectionMachine.Snapshot;
+import dev.quire.sync.ConnectionState;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * One document window's document: the {@link Doc} (loaded from the local store, so it opens offline), its own
+ * connection, and a {@link DocumentStatus} that listeners hear on no particular thread.
+ *
+ * <p>Editing: change the document inside {@code synchronized (doc())}, as the connection does when it applies the
+ * server's updates. Each change is in the outbox when the change returns.
+ */
+public final class OpenDocument implements AutoCloseable {
+    /** The origin of the stored state applied on opening: it is not a local edit, so it is not queued again. */
+    private static final Object LOADED = new Object();
+
+    private final String id;
+    private final Doc doc;
+    private final LocalStore store;
+    private final String userId;
+    private final Clock clock;
+    private final SyncConnection connection;
+    private final Runnable onClose;
+    private final List<Consumer<DocumentStatus>> listeners = new CopyOnWriteArrayList<>();
+    private final Object statusLock = new Object();
+    // guarded by statusLock
+    private DocumentStatus status;
+    private final List<CompletableFuture<DocumentStatus>> drainWaiters = new CopyOnWriteArrayList<>();
+
+    OpenDocument(String id, LocalStore store, String userId, Clock clock, ConnectionFactory connections,
+                 java.util.concurrent.Executor storeWriter, Runnable onClose) {
+        this.id = id;
+        this.store = store;
+        this.userId = userId;
+        this.clock = clock;
+        this.onClose = onClose;
+        this.doc = new Doc();
+        Updates.applyUpdate(doc, store.load(id), LOADED);
+        this.status = new DocumentStatus(Snapshot.INITIAL, store.unsentCount(id, userId), Optional.empty(),
+                Optional.empty());
+        StoreOutbox outbox = new StoreOutbox(store, id, userId, storeWriter, new StoreOutbox.Changes() {
+            @Override
+            public void queued() {
+                update(s -> new DocumentStatus(s.connection(), s.queued() + 1, s.lastSynced(), Optional.empty()));
+            }
+
+            @Override
+            public void saveFailed(String why) {
+                update(s -> new DocumentStatus(s.connection(), s.queued(), s.lastSynced(), Optional.of(why)));
+            }
+
+            @Override
+            public void synced(int removed) {
+                int queued = removed > 0 ? store.unsentCount(id, userId) : -1;
+                update(s -> new DocumentStatus(s.connection(), queued >= 0 ? queued : s.queued(),
+                        Optional.of(clock.instant()), s.saveError()));
+            }
+        });
+        this.connection = connections.create(id, doc, outbox);
+        connection.addListener(snapshot -> update(s -> new DocumentStatus(snapshot, s.queued(),
+                snapshot.state() == ConnectionState.CONNECTED ? Optional.of(clock.instant()) : s.lastSynced(),
+                s.saveError())));
+    }
+
+    /** Makes a document's connection; the account knows the server, the session and the threads. */
+    interface ConnectionFactory {
+        SyncConnection create(String docId, Doc doc, SyncConnection.Outbox outbox);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** The document; change it only inside {@code synchronized (doc())}. */
+    public Doc doc() {
+        return doc;
+    }
+
+    public DocumentStatus status() {
+        synchronized (statusLock) {
+            return status;
+        }
+    }
+
+    /** Hears every change of {@link #status()}, on no particular thread; must not block. */
+    public void addListener(Consumer<DocumentStatus> listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(Consumer<DocumentStatus> listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Completes with the status once no edit of this user waits in the outbox (at once if none does). It may never
+     * complete (offline, signed out): callers put a timeout on it.
+     */
+    public CompletableFuture<DocumentStatus> drained() {
+        CompletableFuture<DocumentStatus> f = new CompletableFuture<>();
+        drainWaiters.add(f);
+        DocumentStatus now = status();
+        if (now.queued() == 0) {
+            drainWaiters.remove(f);
+            f.complete(now);
+        }
+        return f;
+    }
+
+    /** Connects (again): after opening, and after signing in again. */
+    void connect() {
+        connection.open();
+    }
+
+    /** "Retry now": skips the backoff delay. */
+    public void retryNow() {
+        connection.retryNow();
+    }
+
+    /** The operating system reports the network back. */
+    void networkUp() {
+        connection.networkUp();
+    }
+
+    void renew(String accessToken) {
+        connection.renew(accessToken);
+    }
+
+    void sessionEnded() {
+        connection.sessionEnded();
+    }
+
+    /** Closes the window's connection; what is queued stays in the outbox for next time. */
+    @Override
+    public void close() {
+        connection.close();
+        onClose.run();
+    }
+
+    private void update(java.util.function.UnaryOperator<DocumentStatus> change) {
+        DocumentStatus before;
+        DocumentStatus after;
+        synchronized (statusLock) {
+            before = status;
+            after = change.apply(before);
+            status = after;
+        }
+        if (after.equals(before)) {
+            return;
+        }
+        for (Consumer<DocumentStatus> l : listeners) {
+            l.accept(after);
+        }
+        if (after.queued() == 0) {
+            for (CompletableFuture<DocumentStatus> f : drainWaiters) {
+                drainWaiters.remove(f);
+                f.complete(after);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OpenDocument[" + id + ", " + status() + "]";
+    }
+}
