@@ -60,6 +60,14 @@ public final class Account implements AutoCloseable {
         return profile;
     }
 
+    /**
+     * A valid access token for a request to the server's HTTP API (document list, sharing): asked of the session each
+     * time, so it is refreshed when due. Fails once the session has ended.
+     */
+    public CompletableFuture<String> accessToken() {
+        return session.accessToken().thenApply(AccessToken::value);
+    }
+
     /** Why the session ended, or empty while signed in. */
     public Optional<SessionEvent.SessionEnded> ended() {
         return session.ended();
