@@ -1,5 +1,6 @@
 package dev.quire.server;
 
+import dev.quire.testing.StockProvider;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

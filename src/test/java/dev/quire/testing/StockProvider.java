@@ -1,4 +1,4 @@
-package dev.quire.server;
+package dev.quire.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -26,8 +26,8 @@ import java.util.function.Predicate;
  * unmodified library code, {@code ws} as its WebSocket), driven over JSON lines. It connects to
  * {@code syncBase/sync/{docId}?ticket=...} exactly as a browser editor would.
  */
-final class StockProvider implements AutoCloseable {
-    static final Path JS_DIR = Path.of("src/test/js");
+public final class StockProvider implements AutoCloseable {
+    public static final Path JS_DIR = Path.of("src/test/js");
     private static final Path SCRIPT = JS_DIR.resolve("ywebsocket/provider-client.mjs");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long TIMEOUT_SECONDS = 20;
@@ -39,7 +39,7 @@ final class StockProvider implements AutoCloseable {
     private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
     private final List<JsonNode> seenEvents = new ArrayList<>();
     private final Path stderr;
-    final long clientId;
+    public final long clientId;
 
     private StockProvider(Process process, Path stderr) throws InterruptedException {
         this.process = process;
@@ -55,7 +55,7 @@ final class StockProvider implements AutoCloseable {
      * Starts a provider for {@code docId} that connects with {@code ticket} and announces itself in awareness as
      * {@code claimedName} (with the claimed id {@code "claimed-id"}), which the server must overwrite.
      */
-    static StockProvider start(URI syncBase, String docId, String ticket, String claimedName, Path stderr)
+    public static StockProvider start(URI syncBase, String docId, String ticket, String claimedName, Path stderr)
             throws IOException, InterruptedException {
         if (!Files.isRegularFile(JS_DIR.resolve("node_modules/y-websocket/package.json"))) {
             throw new IllegalStateException("the stock client test needs y-websocket in "
@@ -82,7 +82,7 @@ final class StockProvider implements AutoCloseable {
     }
 
     /** Waits for an event (status, synced, close) matching {@code match}; earlier events are kept, not lost. */
-    JsonNode awaitEvent(Predicate<JsonNode> match) throws InterruptedException {
+    public JsonNode awaitEvent(Predicate<JsonNode> match) throws InterruptedException {
         synchronized (seenEvents) {
             for (JsonNode e : seenEvents) {
                 if (match.test(e)) {
@@ -111,7 +111,7 @@ final class StockProvider implements AutoCloseable {
     }
 
     /** Whether an event named {@code name} has arrived so far. */
-    boolean sawEvent(String name) {
+    public boolean sawEvent(String name) {
         synchronized (seenEvents) {
             for (JsonNode e; (e = events.poll()) != null && e != EOF; ) {
                 seenEvents.add(e);
@@ -120,20 +120,20 @@ final class StockProvider implements AutoCloseable {
         }
     }
 
-    JsonNode awaitSynced() throws InterruptedException {
+    public JsonNode awaitSynced() throws InterruptedException {
         return awaitEvent(e -> e.path("event").asText().equals("synced"));
     }
 
-    void insert(int index, String text) throws InterruptedException {
+    public void insert(int index, String text) throws InterruptedException {
         call(op("insert").put("index", index).put("text", text));
     }
 
-    String awaitText(String expected) throws InterruptedException {
+    public String awaitText(String expected) throws InterruptedException {
         return call(op("waitText").put("text", expected)).get("text").asText();
     }
 
     /** The awareness states once at least {@code count} are known: a list of {clientId, state}. */
-    JsonNode awaitAwareness(int count) throws InterruptedException {
+    public JsonNode awaitAwareness(int count) throws InterruptedException {
         return call(op("waitAwareness").put("count", count)).get("awareness");
     }
 
