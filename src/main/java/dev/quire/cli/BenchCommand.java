@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
 @Command(
         name = "bench",
         description = "Benchmarks.",
-        subcommands = {BenchSyncCommand.class})
+        subcommands = {BenchSyncCommand.class, BenchClientCommand.class})
 final class BenchCommand {
 }

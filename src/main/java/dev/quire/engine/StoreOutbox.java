@@ -4,6 +4,7 @@ import dev.quire.net.SyncConnection;
 import dev.quire.store.LocalStore;
 import dev.quire.store.LocalStoreException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,14 +76,20 @@ final class StoreOutbox implements SyncConnection.Outbox {
     @Override
     public void received(byte[] update) {
         // Off the socket's thread: a remote update is the server's to give again, so a lost write costs a re-fetch.
-        writer.execute(() -> {
-            try {
-                store.appendRemote(docId, update);
-            } catch (RuntimeException e) {
-                log.atWarn().addKeyValue("doc", docId).addKeyValue("error", e.getMessage())
-                        .log("could not keep a received update; the next sync fetches it again");
-            }
-            changes.synced(0);
-        });
+        try {
+            writer.execute(() -> keep(update));
+        } catch (RejectedExecutionException closing) {
+            // the account is closing: the server keeps the update, the next sync brings it
+        }
+    }
+
+    private void keep(byte[] update) {
+        try {
+            store.appendRemote(docId, update);
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("doc", docId).addKeyValue("error", e.getMessage())
+                    .log("could not keep a received update; the next sync fetches it again");
+        }
+        changes.synced(0);
     }
 }

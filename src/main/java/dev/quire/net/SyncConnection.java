@@ -144,6 +144,7 @@ public final class SyncConnection implements AutoCloseable {
     private final ConnectionMachine machine;
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
     private final Runnable stopListening;
+    private volatile boolean closed;
 
     // confined to the loop thread
     /** Written on the loop thread only; volatile for {@link #snapshot()} from any thread. */
@@ -225,6 +226,7 @@ public final class SyncConnection implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true; // at once: frames still arriving on the socket's thread must not touch the outbox any more
         post(new ConnectionEvent.Close());
         stopListening.run();
     }
@@ -380,6 +382,9 @@ public final class SyncConnection implements AutoCloseable {
 
         @Override
         public void onMessage(ByteBuffer bytes) {
+            if (closed) {
+                return;
+            }
             byte[] frame = new byte[bytes.remaining()];
             bytes.get(frame);
             Message m;

@@ -65,6 +65,12 @@ public record ServerConfig(String host, int httpPort, int syncPort, Path dataDir
                 audience, expiredGrace, warnBefore, publicUrl, publicSyncUrl, durability, passwordIterations);
     }
 
+    /** Fixed ports (a restart on the ports clients know). */
+    public ServerConfig withPorts(int http, int sync) {
+        return new ServerConfig(host, http, sync, dataDir, usersFile, accessTtl, refreshTtl, dev, trustJwks, issuer,
+                audience, expiredGrace, warnBefore, publicUrl, publicSyncUrl, durability, passwordIterations);
+    }
+
     /** The sync base URL that discovery advertises (a proxy in front of the server), instead of the request's host. */
     public ServerConfig withPublicSyncUrl(String url) {
         return new ServerConfig(host, httpPort, syncPort, dataDir, usersFile, accessTtl, refreshTtl, dev, trustJwks,
