@@ -8,6 +8,7 @@ import dev.quire.sync.ConnectionMachine.Snapshot;
 import dev.quire.sync.ConnectionState;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -114,6 +115,24 @@ public final class OpenDocument implements AutoCloseable {
             f.complete(now);
         }
         return f;
+    }
+
+    /**
+     * Sets this window's presence for the others (JSON text: cursor and selection as relative positions, colour), or
+     * clears it with null. The server adds the user's id and name; what the client claims there is overwritten.
+     */
+    public void setPresence(String stateJson) {
+        connection.setPresence(stateJson);
+    }
+
+    /** The others on this document now, Yjs client id → presence (JSON text); empty while offline. */
+    public Map<Long, String> presence() {
+        return connection.presence();
+    }
+
+    /** Hears every visible change of {@link #presence()}, on no particular thread; must not block. */
+    public void addPresenceListener(Consumer<Map<Long, String>> listener) {
+        connection.addPresenceListener(listener);
     }
 
     /** Connects (again): after opening, and after signing in again. */

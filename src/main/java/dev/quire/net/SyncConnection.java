@@ -4,6 +4,8 @@ import dev.quire.crdt.Doc;
 import dev.quire.crdt.Updates;
 import dev.quire.protocol.Ack;
 import dev.quire.protocol.AuthOk;
+import dev.quire.protocol.AwarenessStates;
+import dev.quire.protocol.AwarenessUpdate;
 import dev.quire.protocol.Message;
 import dev.quire.protocol.ProtocolCodec;
 import dev.quire.protocol.ProtocolException;
@@ -16,11 +18,15 @@ import dev.quire.sync.ConnectionEffect;
 import dev.quire.sync.ConnectionEvent;
 import dev.quire.sync.ConnectionMachine;
 import dev.quire.sync.ConnectionMachine.Snapshot;
+import dev.quire.sync.ConnectionState;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -51,6 +57,8 @@ public final class SyncConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SyncConnection.class);
     /** Ping interval; a link silent for 1.5 of these is taken for dead (issue 6: "within a few seconds"). */
     static final int HEARTBEAT_SECONDS = 2;
+    /** How often presence is renewed and timed out (y-protocols awareness.js checks every 3 s). */
+    static final int PRESENCE_CHECK_SECONDS = 3;
     /** The origin of updates applied from the server, so that they are not sent back. */
     private static final Object REMOTE = new Object();
 
@@ -145,6 +153,11 @@ public final class SyncConnection implements AutoCloseable {
     private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
     private final Runnable stopListening;
     private volatile boolean closed;
+    /** Presence: this window's state and the others' (loop thread only); {@link #presence} is the published copy. */
+    private final AwarenessStates awareness;
+    private volatile Map<Long, String> presence = Map.of();
+    private final List<Consumer<Map<Long, String>>> presenceListeners = new CopyOnWriteArrayList<>();
+    private final ScheduledFuture<?> presenceTimer;
 
     // confined to the loop thread
     /** Written on the loop thread only; volatile for {@link #snapshot()} from any thread. */
@@ -175,6 +188,14 @@ public final class SyncConnection implements AutoCloseable {
         this.loop = loop;
         this.clock = clock;
         this.machine = machine;
+        this.awareness = new AwarenessStates(doc.clientId(), clock);
+        // Peers ignore a first state at clock 0 from a client they do not know (y-protocols keeps clock 0 for the
+        // {} its Awareness starts with). Spend clock 0 here, announcing nothing, so the first real state has clock 1+.
+        awareness.setLocalState("{}");
+        awareness.setLocalState(null);
+        // y-protocols' interval: renew the local state before others time it out, drop the states nobody renewed
+        this.presenceTimer = loop.scheduleWithFixedDelay(this::maintainPresence, PRESENCE_CHECK_SECONDS,
+                PRESENCE_CHECK_SECONDS, TimeUnit.SECONDS);
         this.stopListening = doc.onUpdate((update, origin, t) -> {
             if (origin != REMOTE) {
                 long seq = outbox.local(update); // committed before it can be sent
@@ -196,6 +217,29 @@ public final class SyncConnection implements AutoCloseable {
         post(new ConnectionEvent.Open());
     }
 
+    /**
+     * Sets this window's presence (awareness state: cursor, selection, colour) as JSON text, or removes it with null.
+     * Sent now when connected, and on every (re)connect; the server stamps it with the signed-in user's id and name.
+     */
+    public void setPresence(String stateJson) {
+        loop.execute(() -> {
+            AwarenessUpdate update = awareness.setLocalState(stateJson);
+            if (snapshot.state() == ConnectionState.CONNECTED) {
+                sendIfConnected(update);
+            }
+        });
+    }
+
+    /** The other clients present on the document, client id → state (JSON text); empty while not connected. */
+    public Map<Long, String> presence() {
+        return presence;
+    }
+
+    /** Hears every visible change of {@link #presence()}, on no particular thread. */
+    public void addPresenceListener(Consumer<Map<Long, String>> listener) {
+        presenceListeners.add(listener);
+    }
+
     public void retryNow() {
         post(new ConnectionEvent.RetryNow());
     }
@@ -214,7 +258,7 @@ public final class SyncConnection implements AutoCloseable {
      */
     public void renew(String accessToken) {
         loop.execute(() -> {
-            if (snapshot.state() == dev.quire.sync.ConnectionState.CONNECTED) {
+            if (snapshot.state() == ConnectionState.CONNECTED) {
                 sendIfConnected(new Renew(accessToken));
             }
         });
@@ -227,6 +271,12 @@ public final class SyncConnection implements AutoCloseable {
     @Override
     public void close() {
         closed = true; // at once: frames still arriving on the socket's thread must not touch the outbox any more
+        presenceTimer.cancel(false);
+        loop.execute(() -> {
+            if (awareness.localState().isPresent() && snapshot.state() == ConnectionState.CONNECTED) {
+                sendIfConnected(awareness.setLocalState(null)); // the others' cursors for this window go at once
+            }
+        });
         post(new ConnectionEvent.Close());
         stopListening.run();
     }
@@ -250,6 +300,14 @@ public final class SyncConnection implements AutoCloseable {
         snapshot = t.snapshot();
         for (ConnectionEffect effect : t.effects()) {
             run(effect);
+        }
+        if (before.state() == ConnectionState.CONNECTED && snapshot.state() != ConnectionState.CONNECTED) {
+            // disconnected: nobody renews the others' states to us any more, and they will be resent on reconnect
+            List<Long> others = new ArrayList<>(awareness.states().keySet());
+            others.remove(awareness.localClientId());
+            if (awareness.remove(others).isVisible()) {
+                publishPresence();
+            }
         }
         if (!before.equals(snapshot)) {
             for (Consumer<Snapshot> l : listeners) {
@@ -287,6 +345,8 @@ public final class SyncConnection implements AutoCloseable {
             lastSentSeq = 0;
             probes.clear();
             sendStep1();
+            // with a new clock: the server removed this state when the last socket closed and remembers its clock
+            awareness.localState().ifPresent(state -> sendIfConnected(awareness.setLocalState(state)));
             Outbox.Pending queued = outbox.pending(); // replay: one merged update, dropped as acks cover it
             if (queued != null && sendIfConnected(new SyncUpdate(queued.update()))) {
                 lastSentSeq = queued.throughSeq();
@@ -319,7 +379,7 @@ public final class SyncConnection implements AutoCloseable {
 
     /** On the loop: sends a local update if connected; a delete-only one is followed by a probe (see storedThrough). */
     private void sendLocal(byte[] update, long seq) {
-        if (snapshot.state() != dev.quire.sync.ConnectionState.CONNECTED || !sendIfConnected(new SyncUpdate(update))) {
+        if (snapshot.state() != ConnectionState.CONNECTED || !sendIfConnected(new SyncUpdate(update))) {
             return; // it waits in the outbox for the next (re)connect
         }
         lastSentSeq = Math.max(lastSentSeq, seq);
@@ -344,6 +404,32 @@ public final class SyncConnection implements AutoCloseable {
         Long seq = probes.poll();
         if (seq != null && seq > 0) {
             outbox.storedThrough(seq);
+        }
+    }
+
+    /** On the loop: an awareness update from the server. */
+    private void presenceReceived(AwarenessUpdate update) {
+        if (awareness.apply(update).isVisible()) {
+            publishPresence();
+        }
+    }
+
+    /** On the loop, every few seconds. */
+    private void maintainPresence() {
+        if (snapshot.state() == ConnectionState.CONNECTED) {
+            awareness.renewLocalState().ifPresent(this::sendIfConnected);
+        }
+        if (awareness.removeOutdated().isVisible()) {
+            publishPresence();
+        }
+    }
+
+    private void publishPresence() {
+        Map<Long, String> others = new LinkedHashMap<>(awareness.states());
+        others.remove(awareness.localClientId());
+        presence = Collections.unmodifiableMap(others);
+        for (Consumer<Map<Long, String>> l : presenceListeners) {
+            l.accept(presence);
         }
     }
 
@@ -396,6 +482,15 @@ public final class SyncConnection implements AutoCloseable {
             }
             if (m instanceof AuthOk) {
                 postFrom(this, new ConnectionEvent.AuthOk());
+                return;
+            }
+            if (m instanceof AwarenessUpdate update) {
+                Client self = this;
+                loop.execute(() -> {
+                    if (self == socket) {
+                        presenceReceived(update);
+                    }
+                });
                 return;
             }
             if (m instanceof Ack ack) {

@@ -129,10 +129,19 @@ final class EngineFixture implements AutoCloseable {
     // ---- waiting (on the engine's own signals, with a deadline) ----
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        await(WAIT, what, condition);
+    }
+
+    /** With a deadline of its own: for what must happen promptly, not merely eventually. */
+    static void await(Duration within, String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        long start = System.nanoTime();
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "timed out waiting for " + what);
             Thread.sleep(5);
+        }
+        if (System.getenv("QUIRE_TRACE_WAITS") != null) {
+            System.err.println("waited " + (System.nanoTime() - start) / 1_000_000 + " ms for " + what);
         }
     }
 
