@@ -111,8 +111,13 @@ public final class Account implements AutoCloseable {
     }
 
     /** The operating system reports the network back: every connection tries at once. */
-    public void networkUp() {
+    void networkUp() {
         open.forEach(OpenDocument::networkUp);
+    }
+
+    /** The operating system reports the network gone: connections wait offline, without a retry loop. */
+    void networkDown() {
+        open.forEach(OpenDocument::networkDown);
     }
 
     /** Closes the windows' connections and ends the session without signing out (the next start resumes it). */

@@ -2,6 +2,7 @@ package dev.quire.engine;
 
 import dev.quire.net.Discovery;
 import dev.quire.net.HttpTokenEndpoint;
+import dev.quire.net.NetworkMonitor;
 import dev.quire.net.ServerEndpoints;
 import dev.quire.session.RefreshTokenVault;
 import dev.quire.session.Scheduler;
@@ -27,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
@@ -48,7 +50,8 @@ public final class ClientEngine implements AutoCloseable {
      * @param vaults  where a profile's refresh token rests (the OS credential store, else a file in the profile)
      */
     public record Environment(HttpClient http, ScheduledExecutorService loop, Clock clock, RandomGenerator random,
-                              Backoff backoff, Function<Profile, RefreshTokenVault> vaults, Duration requestTimeout) {
+                              Backoff backoff, Function<Profile, RefreshTokenVault> vaults, Duration requestTimeout,
+                              BooleanSupplier network) {
         public Environment {
             Objects.requireNonNull(http, "http");
             Objects.requireNonNull(loop, "loop");
@@ -57,6 +60,13 @@ public final class ClientEngine implements AutoCloseable {
             Objects.requireNonNull(backoff, "backoff");
             Objects.requireNonNull(vaults, "vaults");
             Objects.requireNonNull(requestTimeout, "requestTimeout");
+            Objects.requireNonNull(network, "network");
+        }
+
+        /** Without a say on the network: the OS's interfaces ({@link NetworkMonitor#interfacesUp}). */
+        public Environment(HttpClient http, ScheduledExecutorService loop, Clock clock, RandomGenerator random,
+                           Backoff backoff, Function<Profile, RefreshTokenVault> vaults, Duration requestTimeout) {
+            this(http, loop, clock, random, backoff, vaults, requestTimeout, NetworkMonitor::interfacesUp);
         }
 
         /** The real thing: the system clock, a daemon scheduler thread, the OS credential store where there is one. */
@@ -75,7 +85,7 @@ public final class ClientEngine implements AutoCloseable {
         /** The same, with every refresh token in its profile's file (tests, and machines without a keyring). */
         public Environment withVaultsInProfiles() {
             return new Environment(http, loop, clock, random, backoff, p -> RefreshTokenVault.inProfile(p.directory()),
-                    requestTimeout);
+                    requestTimeout, network);
         }
     }
 
@@ -85,12 +95,37 @@ public final class ClientEngine implements AutoCloseable {
     private final TokenEndpoint tokenEndpoint;
     private final Map<Path, LocalStore> stores = new HashMap<>();
     private final List<Account> accounts = new CopyOnWriteArrayList<>();
+    private final NetworkMonitor network;
 
     private ClientEngine(ServerEndpoints endpoints, Profiles profiles, Environment env) {
         this.endpoints = endpoints;
         this.profiles = profiles;
         this.env = env;
         this.tokenEndpoint = HttpTokenEndpoint.of(env.http(), endpoints, env.requestTimeout());
+        this.network = new NetworkMonitor(env.network(), env.loop(), NETWORK_POLL_MILLIS, this::networkChanged);
+    }
+
+    /** How often the network interfaces are checked. */
+    static final long NETWORK_POLL_MILLIS = 2000;
+
+    /**
+     * The OS says the network came back: every connection tries at once. It went: connections to a server beyond
+     * this machine wait offline (one on loopback, the embedded server, does not need the network).
+     */
+    private void networkChanged(boolean up) {
+        boolean local = isLoopback(endpoints.server().getHost());
+        for (Account a : accounts) {
+            if (up) {
+                a.networkUp();
+            } else if (!local) {
+                a.networkDown();
+            }
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]")
+                || host.equals("::1"));
     }
 
     /** Discovers the server at {@code serverUrl} ({@code /.well-known/quire}); profiles live under {@code profiles}. */
@@ -145,6 +180,7 @@ public final class ClientEngine implements AutoCloseable {
     /** Closes every account (ending their sessions without signing out) and every store. */
     @Override
     public void close() {
+        network.close();
         for (Account a : List.copyOf(accounts)) {
             a.close();
         }

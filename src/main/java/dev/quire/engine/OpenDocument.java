@@ -150,6 +150,10 @@ public final class OpenDocument implements AutoCloseable {
         connection.networkUp();
     }
 
+    void networkDown() {
+        connection.networkDown();
+    }
+
     void renew(String accessToken) {
         connection.renew(accessToken);
     }

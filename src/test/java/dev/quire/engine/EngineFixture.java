@@ -71,10 +71,16 @@ final class EngineFixture implements AutoCloseable {
 
     /** An engine on its own data folder {@code name} (a machine, or one app's profiles). */
     ClientEngine engine(String name) throws Exception {
+        return engine(name, FAST, new Random(name.hashCode()), () -> true);
+    }
+
+    /** An engine with its own backoff, jitter and view of the OS network (a fault: the test says when it is up). */
+    ClientEngine engine(String name, Backoff backoff, java.util.random.RandomGenerator random,
+                        java.util.function.BooleanSupplier network) throws Exception {
         ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
         loops.add(loop);
-        ClientEngine.Environment env = new ClientEngine.Environment(http, loop, clock, new Random(name.hashCode()),
-                FAST, p -> dev.quire.session.RefreshTokenVault.inProfile(p.directory()), Duration.ofSeconds(10));
+        ClientEngine.Environment env = new ClientEngine.Environment(http, loop, clock, random, backoff,
+                p -> dev.quire.session.RefreshTokenVault.inProfile(p.directory()), Duration.ofSeconds(10), network);
         ClientEngine engine = ClientEngine.connect(serverUrl(), Profiles.at(dir.resolve("clients").resolve(name)), env)
                 .get(WAIT.toSeconds(), TimeUnit.SECONDS);
         closeables.add(engine);
