@@ -233,4 +233,13 @@ class LocalStoreTest {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    @Test
+    void acknowledgedEntriesAreMovedAsRangesThatHoldNoOtherOutboxEntry() {
+        var runs = LocalStore.runs(java.util.List.of(1L, 2L, 5L, 6L, 9L, 12L), java.util.Set.of(1L, 2L, 6L, 9L));
+        assertEquals(2, runs.size());
+        assertEquals(java.util.List.of(1L, 2L), java.util.List.of(runs.get(0)[0], runs.get(0)[1]));
+        assertEquals(java.util.List.of(6L, 9L), java.util.List.of(runs.get(1)[0], runs.get(1)[1]),
+                "7 and 8 are not in the outbox (history rows): the range may span them");
+    }
 }
