@@ -137,8 +137,21 @@ public final class Account implements AutoCloseable {
 
     private SyncConnection connection(String docId, Doc doc, SyncConnection.Outbox outbox) {
         return new SyncConnection(engine.endpoints().syncUrl(docId), engine.endpoints().syncSubprotocol(), doc, outbox,
-                this::token, engine.loop(), engine.clock(), new ConnectionMachine(engine.backoff(), engine.random()));
+                tokens, engine.loop(), engine.clock(), new ConnectionMachine(engine.backoff(), engine.random()));
     }
+
+    /** The session, as every connection of this account sees it. */
+    private final SyncConnection.Tokens tokens = new SyncConnection.Tokens() {
+        @Override
+        public CompletableFuture<String> token(String rejected) {
+            return Account.this.token(rejected);
+        }
+
+        @Override
+        public void refused(String code) {
+            session.serverRejected(code); // ends it in every window, which closes every other connection too
+        }
+    };
 
     /** A connection attempt's token: always asked of the session, never a cached string. */
     private CompletableFuture<String> token(String rejected) {

@@ -57,6 +57,9 @@ public final class SyncConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SyncConnection.class);
     /** Ping interval; a link silent for 1.5 of these is taken for dead (issue 6: "within a few seconds"). */
     static final int HEARTBEAT_SECONDS = 2;
+    /** The close reasons that mean the server refused the session's token outright. */
+    private static final java.util.Set<String> SERVER_REFUSALS = java.util.Set.of("TOKEN_INVALID", "USER_NOT_FOUND",
+            "AUTH_REQUIRED");
     /** How often presence is renewed and timed out (y-protocols awareness.js checks every 3 s). */
     static final int PRESENCE_CHECK_SECONDS = 3;
     /** The origin of updates applied from the server, so that they are not sent back. */
@@ -72,6 +75,13 @@ public final class SyncConnection implements AutoCloseable {
          *                 client's clock says: {@code Session.tokenAfterRejection}), or null
          */
         CompletableFuture<String> token(String rejected);
+
+        /**
+         * The server refused the session's token outright ({@code code}: TOKEN_INVALID, USER_NOT_FOUND,
+         * AUTH_REQUIRED): the session is over, for every connection of it.
+         */
+        default void refused(String code) {
+        }
     }
 
     /**
@@ -353,7 +363,10 @@ public final class SyncConnection implements AutoCloseable {
                 sendStep1(); // its answer proves the replay stored, delete-only parts included
             }
         } else if (effect instanceof ConnectionEffect.ReportSessionEnded r) {
-            log.atInfo().addKeyValue("url", url).addKeyValue("code", r.code()).log("session ended");
+            log.atInfo().addKeyValue("url", url).addKeyValue("code", r.code()).log("the server refused the session");
+            if (SERVER_REFUSALS.contains(r.code())) { // not when the session's own end closed this connection
+                tokens.refused(r.code());
+            }
         } else if (effect instanceof ConnectionEffect.ReportBug bug) {
             log.atError().addKeyValue("url", url).log(bug.what());
         }

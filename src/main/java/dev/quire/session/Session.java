@@ -249,6 +249,15 @@ public final class Session {
     }
 
     /**
+     * The server refused this session's access token outright on a connection ({@code TOKEN_INVALID}, {@code
+     * USER_NOT_FOUND}, {@code AUTH_REQUIRED}): the session ends as if a refresh had been rejected, in every window,
+     * with {@code code} as the error, and the refresh token is forgotten.
+     */
+    public void serverRejected(String code) {
+        end(new SessionEnded(SessionEvent.Reason.REJECTED, code));
+    }
+
+    /**
      * Ends the session without logging out ({@link SessionEvent.Reason#CLOSED}): timers stop, the refresh token stays
      * in the vault so that the next start can {@link #resume}.
      */

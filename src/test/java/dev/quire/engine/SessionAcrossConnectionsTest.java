@@ -220,4 +220,26 @@ class SessionAcrossConnectionsTest {
             awaitState(d, ConnectionState.CONNECTED);
         }
     }
+
+    @Test
+    void aConnectionRefusedBecauseTheUserIsGoneEndsTheSessionInEveryWindow() throws Exception {
+        try (EngineFixture fx = new EngineFixture(dir, Clock.systemUTC(), Duration.ofMinutes(15))) {
+            String first = fx.createDocument("alice", "first");
+            String second = fx.createDocument("alice", "second");
+            Account alice = fx.signIn(fx.engine("laptop"), "alice");
+            Watch watch = new Watch();
+            watch.account(alice);
+            OpenDocument a = alice.open(first);
+            awaitState(a, ConnectionState.CONNECTED);
+
+            assertTrue(fx.server.users().delete(alice.userId())); // an administrator removes her
+            OpenDocument b = alice.open(second); // this connect is refused: 1008 USER_NOT_FOUND
+            awaitState(b, ConnectionState.AUTH_FAILED);
+            EngineFixture.await("the session to end", () -> !watch.ended.isEmpty());
+            assertEquals(SessionEvent.Reason.REJECTED, watch.ended.get(0).reason());
+            assertEquals("USER_NOT_FOUND", watch.ended.get(0).error());
+            awaitState(a, ConnectionState.AUTH_FAILED); // the window whose connection was still up closes too
+            assertTrue(RefreshTokenVault.inProfile(alice.profile().directory()).load().isEmpty(), "token forgotten");
+        }
+    }
 }
