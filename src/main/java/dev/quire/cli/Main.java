@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Quire: a collaborative text editor for the JVM, byte-compatible with Yjs.",
-        subcommands = {ServerCommand.class, TraceCommand.class, UpdateCommand.class, BenchCommand.class})
+        subcommands = {ServerCommand.class, ClientCommand.class, TraceCommand.class, UpdateCommand.class,
+                BenchCommand.class})
 public final class Main implements Callable<Integer> {
 
     static final String APP_NOT_BUILT =

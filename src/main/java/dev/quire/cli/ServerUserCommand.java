@@ -102,14 +102,7 @@ final class ServerUserCommand {
         return 1;
     }
 
-    /** One line from stdin (a terminal echoes it; pipe it in, as scripts do). */
     private static char[] readPassword() throws IOException {
-        if (System.console() != null) {
-            char[] p = System.console().readPassword("password: ");
-            return p == null ? new char[0] : p;
-        }
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        String line = in.readLine();
-        return line == null ? new char[0] : line.toCharArray();
+        return StdinPassword.read(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
     }
 }

@@ -22,6 +22,9 @@ import java.util.function.Consumer;
  * server's updates. Each change is in the outbox when the change returns.
  */
 public final class OpenDocument implements AutoCloseable {
+    /** The document's body: the text named "text", as y-websocket's examples and browser editors on it name it. */
+    public static final String TEXT = "text";
+
     /** The origin of the stored state applied on opening: it is not a local edit, so it is not queued again. */
     private static final Object LOADED = new Object();
 
