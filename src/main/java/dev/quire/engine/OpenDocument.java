@@ -50,8 +50,8 @@ public final class OpenDocument implements AutoCloseable {
         this.onClose = onClose;
         this.doc = new Doc();
         Updates.applyUpdate(doc, store.load(id), LOADED);
-        this.status = new DocumentStatus(Snapshot.INITIAL, store.unsentCount(id, userId), Optional.empty(),
-                Optional.empty());
+        this.status = new DocumentStatus(Snapshot.INITIAL, store.unsentCount(id, userId),
+                store.syncMetadata(id).map(m -> m.lastSynced()), Optional.empty());
         StoreOutbox outbox = new StoreOutbox(store, id, userId, storeWriter, new StoreOutbox.Changes() {
             @Override
             public void queued() {

@@ -83,6 +83,23 @@ final class StoreOutbox implements SyncConnection.Outbox {
         }
     }
 
+    @Override
+    public void serverState(byte[] stateVector) {
+        try {
+            writer.execute(() -> {
+                try {
+                    store.markSynced(docId, stateVector); // what "last synced" shows after a restart
+                } catch (RuntimeException e) {
+                    log.atWarn().addKeyValue("doc", docId).addKeyValue("error", e.getMessage())
+                            .log("could not record the sync time");
+                }
+                changes.synced(0);
+            });
+        } catch (RejectedExecutionException closing) {
+            // the account is closing
+        }
+    }
+
     private void keep(byte[] update) {
         try {
             store.appendRemote(docId, update);

@@ -113,6 +113,10 @@ public final class SyncConnection implements AutoCloseable {
         /** An update from the server, applied to the document; keep it (losing it costs a re-fetch, nothing more). */
         void received(byte[] update);
 
+        /** The server's state vector as it announced it on connecting (its sync step 1): when, and how far, in sync. */
+        default void serverState(byte[] stateVector) {
+        }
+
         /** Unacknowledged local updates merged into one, and the last outbox place they include. */
         record Pending(byte[] update, long throughSeq) {
         }
@@ -511,9 +515,11 @@ public final class SyncConnection implements AutoCloseable {
                 return;
             }
             byte[] remote = null;
+            byte[] serverState = null;
             synchronized (doc) {
                 if (m instanceof SyncStep1 s1) {
                     send(ProtocolCodec.encode(SyncProtocol.syncStep2(doc, s1.stateVector())));
+                    serverState = s1.stateVector();
                 } else if (m instanceof SyncStep2 s2) {
                     Updates.applyUpdate(doc, s2.update(), REMOTE);
                     remote = s2.update();
@@ -524,6 +530,9 @@ public final class SyncConnection implements AutoCloseable {
             }
             if (remote != null) {
                 outbox.received(remote); // outside the document's lock: editors need not wait for the disk
+            }
+            if (serverState != null) {
+                outbox.serverState(serverState);
             }
             if (m instanceof SyncStep2) {
                 Client self = this;

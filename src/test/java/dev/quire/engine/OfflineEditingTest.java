@@ -69,6 +69,12 @@ class OfflineEditingTest {
         awaitText(e1, text(d1));
         awaitText(e2, text(d2));
         assertTrue(alice.unsentCounts().isEmpty());
+
+        d1.close(); // reopened offline, the window still knows when it last synced (the store's sync metadata)
+        fx.syncProxy.refuse(true);
+        OpenDocument again = alice.open(doc1);
+        assertTrue(again.status().lastSynced().isPresent(), again.status().toString());
+        assertEquals("a".repeat(500), text(again), "the document opens from the store");
     }
 
     @Test
