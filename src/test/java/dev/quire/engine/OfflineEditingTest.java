@@ -144,4 +144,26 @@ class OfflineEditingTest {
         String server = fx.serverText("alice", docId);
         assertTrue(server.contains("alice's secret draft") && server.contains("bob"), server);
     }
+
+    @Test
+    void anEditTheStoreCannotSaveStaysInMemorySaysSoAndIsStillSent() throws Exception {
+        String docId = fx.createDocument("alice", "unsaveable");
+        Account alice = fx.signIn(fx.engine("laptop"), "alice");
+        OpenDocument d = alice.open(docId);
+        awaitState(d, ConnectionState.CONNECTED);
+        alice.store().close(); // the store fails from now on, as on a full disk (StoreFailureTest shows those errors)
+        synchronized (d.doc()) {
+            d.doc().getText("t").insert(0, "kept in memory");
+        }
+        assertTrue(d.status().saveError().isPresent(), "the window says it cannot save: " + d.status());
+        assertFalse(d.status().inSync());
+        assertEquals("kept in memory", text(d));
+        EngineFixture.await("the edit to reach the server anyway", () -> {
+            try {
+                return fx.serverText("alice", docId).equals("kept in memory");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
 }
