@@ -284,6 +284,12 @@ public final class LocalStore implements AutoCloseable {
         checkId("document id", docId);
         checkId("user id", userId);
         return db.transaction("discarding unsent edits of document " + docId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox_clocks k WHERE k.doc_id = ? AND EXISTS"
+                    + " (SELECT 1 FROM outbox o WHERE o.doc_id = k.doc_id AND o.seq = k.seq AND o.user_id = ?)")) {
+                ps.setString(1, docId);
+                ps.setString(2, userId);
+                ps.executeUpdate(); // the entries' clocks first: no foreign key takes them along (schema 2)
+            }
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM outbox WHERE doc_id = ? AND user_id = ?")) {
                 ps.setString(1, docId);
                 ps.setString(2, userId);

@@ -72,7 +72,23 @@ final class StoreSchema {
                       client_id BIGINT NOT NULL,
                       clock     BIGINT NOT NULL,
                       PRIMARY KEY (doc_id, client_id)
-                    )""")));
+                    )""")),
+            // The cascade from outbox to outbox_clocks made H2 look up the clocks of every outbox row it deleted:
+            // 0.55 s of the 0.85 s it took to record the ack of 10,000 queued edits. The store deletes an entry's
+            // clocks itself, by range, before the entry.
+            new Migration(2, "outbox_clocks without the cascading foreign key", List.of(
+                    """
+                    CREATE TABLE outbox_clocks_v2 (
+                      doc_id      VARCHAR(200) NOT NULL,
+                      seq         BIGINT NOT NULL,
+                      client_id   BIGINT NOT NULL,
+                      clock_start INTEGER NOT NULL,
+                      clock_end   INTEGER NOT NULL,
+                      PRIMARY KEY (doc_id, seq, client_id)
+                    )""",
+                    "INSERT INTO outbox_clocks_v2 SELECT doc_id, seq, client_id, clock_start, clock_end FROM outbox_clocks",
+                    "DROP TABLE outbox_clocks",
+                    "ALTER TABLE outbox_clocks_v2 RENAME TO outbox_clocks")));
 
     static int latestVersion() {
         return Migrations.latest(MIGRATIONS);

@@ -83,6 +83,7 @@ class LocalStoreTest {
             assertEquals("abcdefghi", Editor.textOf(store.load(DOC)), "acknowledged edits stay in the document");
             assertEquals(1, store.acknowledged(DOC, 5, 9));
             assertTrue(store.pending(DOC, "alice").isEmpty());
+            assertEquals(0, clockRows(store, DOC), "acknowledged entries take their clock ranges along");
             assertEquals("abcdefghi", Editor.textOf(store.load(DOC)));
         }
     }
@@ -203,6 +204,7 @@ class LocalStoreTest {
             assertEquals(2, store.discardUnsent("notes", "alice"));
             assertTrue(store.pending("notes", "alice").isEmpty());
             assertEquals(1, store.pending("notes", "bob").size(), "bob's edits are not alice's to discard");
+            assertEquals(1, clockRows(store, "notes"), "alice's clock ranges went with her entries, bob's stayed");
             assertEquals("bob's", Editor.textOf(store.load("notes")));
         }
     }
@@ -241,5 +243,18 @@ class LocalStoreTest {
         assertEquals(java.util.List.of(1L, 2L), java.util.List.of(runs.get(0)[0], runs.get(0)[1]));
         assertEquals(java.util.List.of(6L, 9L), java.util.List.of(runs.get(1)[0], runs.get(1)[1]),
                 "7 and 8 are not in the outbox (history rows): the range may span them");
+    }
+
+    /** Rows of the outbox's clock ranges for a document (no foreign key removes them: the store must). */
+    private static int clockRows(LocalStore store, String docId) {
+        return store.database().transaction("counting", c -> {
+            try (var ps = c.prepareStatement("SELECT COUNT(*) FROM outbox_clocks WHERE doc_id = ?")) {
+                ps.setString(1, docId);
+                try (var rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
+            }
+        });
     }
 }
