@@ -8,12 +8,16 @@ import dev.quire.session.RefreshTokenVault;
 import dev.quire.session.Scheduler;
 import dev.quire.session.Session;
 import dev.quire.session.TokenEndpoint;
+import dev.quire.session.TokenEndpointException;
 import dev.quire.store.LocalStore;
 import dev.quire.store.Profile;
 import dev.quire.store.Profiles;
 import dev.quire.sync.Backoff;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,6 +29,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,6 +46,7 @@ import java.util.random.RandomGenerator;
  * sockets have Java-WebSocket's threads; each account has one writer thread for the server's updates.
  */
 public final class ClientEngine implements AutoCloseable {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClientEngine.class);
 
     /**
      * What the engine needs from outside, injected so that tests control time, randomness and where secrets rest.
@@ -130,8 +136,30 @@ public final class ClientEngine implements AutoCloseable {
 
     /** Discovers the server at {@code serverUrl} ({@code /.well-known/quire}); profiles live under {@code profiles}. */
     public static CompletableFuture<ClientEngine> connect(String serverUrl, Profiles profiles, Environment env) {
-        return Discovery.discover(env.http(), serverUrl, env.requestTimeout())
+        return Discovery.discover(env.http(), serverUrl, env.requestTimeout(), new RememberedDescriptions(profiles))
                 .thenApply(endpoints -> new ClientEngine(endpoints, profiles, env));
+    }
+
+    /** Discovery documents kept in the profiles folder: without the network, the app starts from the last one. */
+    private record RememberedDescriptions(Profiles profiles) implements Discovery.DocumentCache {
+        @Override
+        public Optional<String> load(URI server) {
+            try {
+                return Optional.of(Files.readString(profiles.serverDescription(server), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public void store(URI server, String body) {
+            try {
+                Profiles.writeWhole(profiles.serverDescription(server), body);
+            } catch (IOException e) {
+                log.atWarn().addKeyValue("server", server).addKeyValue("error", e.getMessage())
+                        .log("could not remember the server's description; starting offline needs it");
+            }
+        }
     }
 
     public ServerEndpoints endpoints() {
@@ -160,18 +188,33 @@ public final class ClientEngine implements AutoCloseable {
     }
 
     /**
-     * Resumes {@code userId}'s session from the refresh token in their profile's vault. Fails as
-     * {@link Session#resume} does (no stored token, rejected: sign in; transient: try later).
+     * Resumes {@code userId}'s session from the refresh token in their profile's vault. When the server cannot be
+     * reached, the account works offline (its documents open from the store, edits queue) and signs in again by itself
+     * when the server answers ({@link Session#resumeOffline}). Fails when there is no stored token or the server
+     * rejects it: sign in.
      */
     public CompletableFuture<Account> resume(String userId) {
         Profile profile = profiles.profile(endpoints.server(), userId);
-        return Session.resume(services(env.vaults().apply(profile))).thenApply(session -> account(session, profile));
+        Session.Services services = services(env.vaults().apply(profile));
+        return Session.resume(services).handle((session, error) -> {
+            if (error == null) {
+                return account(session, profile);
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                    : error;
+            if (cause instanceof TokenEndpointException te && te.kind() == TokenEndpointException.Kind.TRANSIENT) {
+                // the server is out of reach: work offline, signed in, and sign in again when it answers
+                return account(Session.resumeOffline(services, userId, userId), profile);
+            }
+            throw cause instanceof RuntimeException re ? re : new CompletionException(cause);
+        });
     }
 
     /** The user of the profile used last on this server, if any. */
     public Optional<String> lastUser() {
         try {
-            return profiles.last().filter(p -> p.server().equals(endpoints.server())).map(Profile::userId);
+            return profiles.last().filter(p -> p.server().equals(Profiles.normalize(endpoints.server())))
+                    .map(Profile::userId);
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -33,6 +34,39 @@ public final class Discovery {
      * @param server what the user typed: {@code https://quire.example.com}, or {@code host:8080} (taken as http)
      */
     public static CompletableFuture<ServerEndpoints> discover(HttpClient http, String server, Duration timeout) {
+        return discover(http, server, timeout, NO_CACHE);
+    }
+
+    private static final DocumentCache NO_CACHE = new DocumentCache() {
+        @Override
+        public Optional<String> load(URI server) {
+            return Optional.empty();
+        }
+
+        @Override
+        public void store(URI server, String body) {
+        }
+    };
+
+    /**
+     * Where a discovery document is remembered between runs: {@link #discover(HttpClient, String, Duration,
+     * DocumentCache)} writes each one it reads, and uses the remembered one when the server cannot be reached, so
+     * that the app starts offline.
+     */
+    public interface DocumentCache {
+        /** The remembered document of {@code server} (normalised base URL), if any. */
+        Optional<String> load(URI server);
+
+        /** Remembers {@code body} for {@code server}; a failure only costs starting offline next time. */
+        void store(URI server, String body);
+    }
+
+    /**
+     * As {@link #discover(HttpClient, String, Duration)}, remembering the answer in {@code cache}, and answering from
+     * it when the server is unreachable (the endpoints are then those of the last successful discovery).
+     */
+    public static CompletableFuture<ServerEndpoints> discover(HttpClient http, String server, Duration timeout,
+                                                              DocumentCache cache) {
         URI base;
         try {
             base = baseUri(server);
@@ -42,13 +76,19 @@ public final class Discovery {
         HttpRequest request = HttpRequest.newBuilder(base.resolve(WELL_KNOWN)).timeout(timeout)
                 .header("Accept", "application/json").GET().build();
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, error) -> {
-            if (error != null) {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
-                        : error;
-                throw new DiscoveryException(DiscoveryException.Kind.UNREACHABLE, "no answer from " + base + " ("
-                        + cause.getClass().getSimpleName() + "): check the address and the network", cause);
+            if (error == null) {
+                ServerEndpoints endpoints = parse(base, response.statusCode(), response.body());
+                cache.store(base, response.body());
+                return endpoints;
             }
-            return parse(base, response.statusCode(), response.body());
+            Optional<String> remembered = cache.load(base);
+            if (remembered.isPresent()) {
+                return parse(base, 200, remembered.get());
+            }
+            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
+                    : error;
+            throw new DiscoveryException(DiscoveryException.Kind.UNREACHABLE, "no answer from " + base + " ("
+                    + cause.getClass().getSimpleName() + "): check the address and the network", cause);
         });
     }
 

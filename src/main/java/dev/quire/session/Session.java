@@ -122,6 +122,29 @@ public final class Session {
         });
     }
 
+    /**
+     * Resumes the stored session without waiting for the server: the refresh token from the vault, and no access token
+     * yet. The first refresh is tried at once and then with backoff, and every token request tries too (single
+     * flight), so connections come up as soon as the server answers; until then they fail transiently ({@link
+     * TokenUnavailableException}) and the user works offline, signed in. A rejection ends the session as usual.
+     *
+     * @param userId   the profile's user (the server's {@code sub} when it signed in)
+     * @param userName shown until the first token brings the server's
+     * @throws IllegalStateException when the vault holds no token
+     */
+    public static Session resumeOffline(Services services, String userId, String userName) {
+        String stored = services.vault().load()
+                .orElseThrow(() -> new IllegalStateException("no stored session to resume: sign in"));
+        // expired since the epoch: never handed out, and due for a refresh at once
+        AccessToken none = new AccessToken("", userId, userName, Instant.EPOCH, Duration.ZERO, Duration.ZERO);
+        Session session = new Session(services, none, stored);
+        synchronized (session.lock) {
+            session.scheduleRefreshLocked();
+        }
+        log.atInfo().addKeyValue("user", userId).log("resumed offline; signing in again when the server answers");
+        return session;
+    }
+
     private static Session start(Services services, TokenGrant grant, Instant sentAt, String how) {
         AccessToken token;
         try {

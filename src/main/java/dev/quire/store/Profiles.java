@@ -84,6 +84,8 @@ public final class Profiles {
         return userHome.resolve(".local").resolve("share").resolve("quire");
     }
 
+    private static final String SERVERS_DIR = "servers";
+
     public Path root() {
         return root;
     }
@@ -113,6 +115,23 @@ public final class Profiles {
         props.setProperty("user", p.userId());
         writeAtomically(p.directory().resolve(PROFILE_FILE), w -> props.store(w, "Quire profile"));
         return p;
+    }
+
+    /**
+     * Where the client keeps {@code server}'s discovery document, so that the app starts (and opens its cached
+     * documents) without the network; not created here.
+     */
+    public Path serverDescription(URI server) {
+        URI normalized = normalize(server);
+        String name = SafeNames.clean(normalized.getHost() + (normalized.getPort() == -1 ? ""
+                : "_" + normalized.getPort())) + "-" + SafeNames.hash(normalized.toString());
+        return root.resolve(SERVERS_DIR).resolve(name + ".json");
+    }
+
+    /** Writes {@code text} to {@code file} whole or not at all (a temporary file renamed over it). */
+    public static void writeWhole(Path file, String text) throws IOException {
+        Files.createDirectories(file.getParent());
+        writeAtomically(file, w -> w.write(text));
     }
 
     /** The profiles that exist under the root, by directory name; directories that are not a valid profile are skipped. */
@@ -147,7 +166,8 @@ public final class Profiles {
             return Optional.empty();
         }
         // only a name this class made: a hand-edited "../elsewhere" is not followed
-        if (name.isEmpty() || !name.equals(SafeNames.clean(name)) || name.length() > 200) {
+        // (not "equals its clean()": clean() also shortens, and a profile's name is longer than one cleaned part)
+        if (!SafeNames.isClean(name) || name.length() > 200) {
             return Optional.empty();
         }
         return read(root.resolve(PROFILES_DIR).resolve(name));

@@ -17,6 +17,12 @@ final class SafeNames {
     private SafeNames() {
     }
 
+    /** Whether {@code s} is made only of what {@link #clean} keeps (any length), and does not start with a dot. */
+    static boolean isClean(String s) {
+        return !s.isEmpty() && s.charAt(0) != '.' && s.chars().allMatch(ch -> (ch >= 'a' && ch <= 'z')
+                || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '_');
+    }
+
     /** A readable, safe prefix of {@code s} (possibly empty). */
     static String clean(String s) {
         StringBuilder b = new StringBuilder();

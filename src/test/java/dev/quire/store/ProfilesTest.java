@@ -112,4 +112,13 @@ class ProfilesTest {
         assertTrue(Files.exists(p.directory().resolve(Database.DATABASE_FILE)));
         assertEquals(List.of(p), profiles.list(), "the store's files do not confuse the listing");
     }
+
+    @Test
+    void theLastProfileIsFoundWhateverTheLengthOfItsName() throws Exception {
+        Profiles profiles = Profiles.at(dir);
+        Profile p = profiles.create(java.net.URI.create("http://127.0.0.1:45678"), "u_abcdefghijklmnopqrstuv");
+        assertTrue(p.directory().getFileName().toString().length() > 40);
+        profiles.rememberLast(p);
+        assertEquals(Optional.of(p), Profiles.at(dir).last());
+    }
 }
