@@ -1,0 +1,73 @@
+package dev.quire.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.quire.crdt.Doc;
+import dev.quire.crdt.Updates;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+import org.fxmisc.richtext.StyleClassedTextArea;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The RichTextFX area and the document's text stay the same, typing here and editing elsewhere at once (headless). */
+@ExtendWith(ApplicationExtension.class)
+class TextBindingTest {
+    private static final String REMOTE = "remote"; // not Object: TestFX fills Object fields with itself
+    private final Doc doc = new Doc();
+    private StyleClassedTextArea area;
+
+    @Start
+    void start(Stage stage) {
+        area = new StyleClassedTextArea();
+        TextBinding.bind(area, doc, "text");
+        stage.setScene(new Scene(area, 400, 200));
+        stage.show();
+    }
+
+    @Test
+    void typingReachesTheTextAndOthersEditsReachTheAreaWithoutUndoingTheTyping(FxRobot robot) throws Exception {
+        robot.clickOn(area).write("hello");
+        assertEquals("hello", text(doc));
+
+        Doc other = new Doc(); // another client, synced from this one
+        Updates.applyUpdate(other, state(doc), REMOTE);
+        other.getText("text").insert(5, " world");
+        applyFromOther(other);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> area.getText().equals("hello world"));
+
+        // the user types while another edit is on its way to the JavaFX thread
+        other.getText("text").insert(0, ">> ");
+        robot.interact(() -> {
+            area.appendText("!");
+            applyFromOther(other); // arrives before the area heard of it
+        });
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> area.getText().equals(">> hello world!"));
+        assertEquals(">> hello world!", text(doc));
+        Updates.applyUpdate(other, state(doc), REMOTE);
+        assertEquals(">> hello world!", other.getText("text").toString(), "the other side has the typing too");
+    }
+
+    private void applyFromOther(Doc other) {
+        synchronized (doc) {
+            Updates.applyUpdate(doc, state(other), REMOTE);
+        }
+    }
+
+    private static byte[] state(Doc d) {
+        synchronized (d) {
+            return Updates.encodeStateAsUpdate(d);
+        }
+    }
+
+    private static String text(Doc d) {
+        synchronized (d) {
+            return d.getText("text").toString();
+        }
+    }
+}
