@@ -3,12 +3,15 @@ package dev.quire.cli;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import dev.quire.ui.QuireApp;
+import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
-/** The {@code quire} command. Without a subcommand it will open the desktop app; until that exists it prints help. */
+/** The {@code quire} command. Without a subcommand it opens the desktop app. */
 @Command(
         name = "quire",
         // INHERIT gives every subcommand the same --help and --version.
@@ -20,17 +23,42 @@ import picocli.CommandLine.Spec;
                 BenchCommand.class})
 public final class Main implements Callable<Integer> {
 
-    static final String APP_NOT_BUILT =
-            "The Quire desktop app is not built yet (issue 7); here is what the command line can do:";
+    static final String NO_DISPLAY =
+            "quire: no display to open the app on (no DISPLAY or WAYLAND_DISPLAY); the command line works without one:";
+
+    /** Opens the desktop app and returns when it closes; tests put a recorder here instead of real windows. */
+    interface AppLauncher {
+        void launch(Path dataDir);
+    }
+
+    static AppLauncher launcher = QuireApp::launch;
 
     @Spec CommandSpec spec;
 
+    @Option(names = "--data", description = "Keep every profile under DIR (default: QUIRE_HOME, else the platform's"
+            + " application-data folder).", paramLabel = "DIR")
+    Path data;
+
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(APP_NOT_BUILT);
-        spec.commandLine().usage(out);
+        if (!displayAvailable(System.getenv(), System.getProperty("os.name", ""))) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(NO_DISPLAY);
+            spec.commandLine().usage(err);
+            return 1;
+        }
+        launcher.launch(data);
         return 0;
+    }
+
+    /** Windows and macOS always have one; elsewhere an X or Wayland display must be named. */
+    static boolean displayAvailable(java.util.Map<String, String> env, String osName) {
+        String os = osName.toLowerCase(java.util.Locale.ROOT);
+        if (os.contains("win") || os.contains("mac")) {
+            return true;
+        }
+        return env.get("DISPLAY") != null || env.get("WAYLAND_DISPLAY") != null
+                || Boolean.getBoolean("quire.forceDisplay");
     }
 
     /** The full command tree; tests use this with their own output writers. */

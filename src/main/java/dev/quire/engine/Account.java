@@ -1,6 +1,7 @@
 package dev.quire.engine;
 
 import dev.quire.crdt.Doc;
+import dev.quire.net.DocumentsApi;
 import dev.quire.net.SyncConnection;
 import dev.quire.session.AccessToken;
 import dev.quire.session.Session;
@@ -66,6 +67,16 @@ public final class Account implements AutoCloseable {
      */
     public CompletableFuture<String> accessToken() {
         return session.accessToken().thenApply(AccessToken::value);
+    }
+
+    /** The documents this user can open (the server's list; needs the server). */
+    public CompletableFuture<List<DocumentsApi.DocumentInfo>> documents() {
+        return accessToken().thenCompose(token -> engine.documentsApi().list(token));
+    }
+
+    /** A new document of this user's, in their default workspace (needs the server). */
+    public CompletableFuture<DocumentsApi.DocumentInfo> createDocument(String title) {
+        return accessToken().thenCompose(token -> engine.documentsApi().create(token, title));
     }
 
     /** Why the session ended, or empty while signed in. */

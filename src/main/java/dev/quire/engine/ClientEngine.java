@@ -1,6 +1,7 @@
 package dev.quire.engine;
 
 import dev.quire.net.Discovery;
+import dev.quire.net.DocumentsApi;
 import dev.quire.net.HttpTokenEndpoint;
 import dev.quire.net.NetworkMonitor;
 import dev.quire.net.ServerEndpoints;
@@ -236,6 +237,10 @@ public final class ClientEngine implements AutoCloseable {
     }
 
     // ---- for accounts ----
+
+    DocumentsApi documentsApi() {
+        return new DocumentsApi(env.http(), endpoints, env.requestTimeout());
+    }
 
     ScheduledExecutorService loop() {
         return env.loop();

@@ -37,12 +37,33 @@ class MainTest {
     }
 
     @Test
-    void noArgumentsSaysTheAppIsNotBuiltYetAndShowsUsage() {
-        CliRun run = run();
+    void noArgumentsOpenTheAppWithTheDataFolderGiven() {
+        java.util.List<java.nio.file.Path> launched = new java.util.ArrayList<>();
+        Main.AppLauncher real = Main.launcher;
+        Main.launcher = launched::add;
+        try {
+            if (Main.displayAvailable(System.getenv(), System.getProperty("os.name", ""))) {
+                assertEquals(0, run("--data", "some/dir").exitCode());
+                assertEquals(java.util.List.of(java.nio.file.Path.of("some/dir")), launched);
+            } else {
+                CliRun run = run();
+                assertEquals(1, run.exitCode());
+                assertTrue(run.err().startsWith(Main.NO_DISPLAY), run.err());
+                assertTrue(run.err().contains("Usage: quire"), run.err());
+                assertTrue(launched.isEmpty());
+            }
+        } finally {
+            Main.launcher = real;
+        }
+    }
 
-        assertEquals(0, run.exitCode(), run.err());
-        assertTrue(run.out().startsWith(Main.APP_NOT_BUILT + System.lineSeparator()), run.out());
-        assertTrue(run.out().contains("Usage: quire"), run.out());
+    @Test
+    void aDisplayIsThereOnWindowsAndMacAndWhenLinuxNamesOne() {
+        assertTrue(Main.displayAvailable(java.util.Map.of(), "Windows 11"));
+        assertTrue(Main.displayAvailable(java.util.Map.of(), "Mac OS X"));
+        assertTrue(Main.displayAvailable(java.util.Map.of("DISPLAY", ":0"), "Linux"));
+        assertTrue(Main.displayAvailable(java.util.Map.of("WAYLAND_DISPLAY", "wayland-0"), "Linux"));
+        assertEquals(Boolean.getBoolean("quire.forceDisplay"), Main.displayAvailable(java.util.Map.of(), "Linux"));
     }
 
     @Test

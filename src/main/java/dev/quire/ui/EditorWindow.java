@@ -1,0 +1,65 @@
+package dev.quire.ui;
+
+import dev.quire.engine.DocumentStatus;
+import dev.quire.engine.OpenDocument;
+import java.time.Instant;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.layout.BorderPane;
+import javafx.stage.Stage;
+import javafx.util.Duration;
+import org.fxmisc.flowless.VirtualizedScrollPane;
+import org.fxmisc.richtext.StyleClassedTextArea;
+
+/**
+ * One document's window: the text, bound to the document ({@link TextBinding}), and a status bar that says what the
+ * engine says ({@link StatusLine}), refreshed on every change and once a second (the retry countdown).
+ */
+final class EditorWindow {
+    private final Stage stage = new Stage();
+    private final OpenDocument document;
+    private final StyleClassedTextArea area = new StyleClassedTextArea();
+    private final Label status = new Label();
+    private final TextBinding binding;
+    private final Timeline ticker;
+
+    EditorWindow(OpenDocument document, String title) {
+        this.document = document;
+        area.setId("editor");
+        area.setWrapText(true);
+        area.setAccessibleText("Document text");
+        status.setId("status");
+        status.setAccessibleText("Connection status");
+        binding = TextBinding.bind(area, document.doc(), OpenDocument.TEXT);
+        document.addListener(s -> Platform.runLater(() -> show(s)));
+        show(document.status());
+        ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> show(document.status())));
+        ticker.setCycleCount(Timeline.INDEFINITE);
+        ticker.play();
+
+        BorderPane root = new BorderPane(new VirtualizedScrollPane<>(area));
+        root.setBottom(status);
+        stage.setScene(new Scene(root, 720, 520));
+        stage.setTitle(title + " — Quire");
+        stage.setOnHidden(e -> close());
+    }
+
+    void show() {
+        stage.show();
+        area.requestFocus();
+    }
+
+    private void show(DocumentStatus s) {
+        status.setText(StatusLine.describe(s, Instant.now()));
+    }
+
+    /** The window went: its connection closes; anything queued stays in the outbox for next time. */
+    private void close() {
+        ticker.stop();
+        binding.dispose();
+        document.close();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.quire.ui;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.quire.app.LocalServer;
+import dev.quire.engine.Account;
+import dev.quire.engine.ClientEngine;
+import dev.quire.engine.OpenDocument;
+import dev.quire.net.DocumentsApi;
+import dev.quire.store.Profiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Label;
+import org.fxmisc.richtext.StyleClassedTextArea;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.api.FxToolkit;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The app "On this computer", headless: its own embedded server and account, a new document typed into through the
+ * real window, and a second client (the engine, signed in to the same server) that sees the text and types back.
+ */
+class QuireAppTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aNewDocumentTypedIntoOnThisComputerIsSavedOnlineAndSharedWithAnotherClient() throws Exception {
+        FxToolkit.registerPrimaryStage();
+        QuireApp app = (QuireApp) FxToolkit.setupApplication(() -> new QuireApp(dir.resolve("home")));
+        FxRobot robot = new FxRobot();
+        try {
+            robot.clickOn("#newDocument");
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#editor").tryQuery().isPresent());
+            robot.clickOn("#editor").write("hello");
+            StyleClassedTextArea editor = robot.lookup("#editor").queryAs(StyleClassedTextArea.class);
+            Label status = robot.lookup("#status").queryAs(Label.class);
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> status.getText().equals("Saved · online"));
+            assertTrue(Files.exists(dir.resolve("home").resolve("local-server")), "its own server's folder");
+
+            LocalServer.Account local = app.localAccount();
+            ClientEngine.Environment env = ClientEngine.Environment.system().withVaultsInProfiles();
+            try (ClientEngine other = ClientEngine.connect(local.url(), Profiles.at(dir.resolve("other")), env)
+                    .get(30, TimeUnit.SECONDS)) {
+                Account account = other.signIn(local.user(), local.password().clone()).get(60, TimeUnit.SECONDS);
+                List<DocumentsApi.DocumentInfo> docs = account.documents().get(30, TimeUnit.SECONDS);
+                assertEquals(1, docs.size());
+                OpenDocument doc = account.open(docs.get(0).id());
+                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> text(doc).equals("hello"));
+                synchronized (doc.doc()) {
+                    doc.doc().getText(OpenDocument.TEXT).insert(5, ", world");
+                }
+                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> editor.getText().equals("hello, world"));
+                doc.close();
+            } finally {
+                env.loop().shutdownNow();
+            }
+        } finally {
+            FxToolkit.cleanupStages();
+            FxToolkit.cleanupApplication(app);
+        }
+    }
+
+    private static String text(OpenDocument d) {
+        synchronized (d.doc()) {
+            return d.doc().getText(OpenDocument.TEXT).toString();
+        }
+    }
+}
