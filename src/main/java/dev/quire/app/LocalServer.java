@@ -74,6 +74,21 @@ public final class LocalServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The URL the local server under {@code dir} had when it last ran, if it ever did: how the app tells a profile of
+     * this computer's own server from a team server's.
+     */
+    public static java.util.Optional<String> lastUrl(Path dir) {
+        try {
+            Properties props = load(dir);
+            String port = props.getProperty("httpPort");
+            return port == null ? java.util.Optional.empty()
+                    : java.util.Optional.of("http://127.0.0.1:" + Integer.parseInt(port));
+        } catch (IOException | NumberFormatException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public Account account() {
         return account;
     }

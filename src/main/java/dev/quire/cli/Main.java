@@ -28,7 +28,7 @@ public final class Main implements Callable<Integer> {
 
     /** Opens the desktop app and returns when it closes; tests put a recorder here instead of real windows. */
     interface AppLauncher {
-        void launch(Path dataDir);
+        void launch(Path dataDir, String serverUrl);
     }
 
     static AppLauncher launcher = QuireApp::launch;
@@ -39,6 +39,9 @@ public final class Main implements Callable<Integer> {
             + " application-data folder).", paramLabel = "DIR")
     Path data;
 
+    @Option(names = "--server", description = "Open the app at the sign-in to this server.", paramLabel = "URL")
+    String server;
+
     @Override
     public Integer call() {
         if (!displayAvailable(System.getenv(), System.getProperty("os.name", ""))) {
@@ -47,7 +50,7 @@ public final class Main implements Callable<Integer> {
             spec.commandLine().usage(err);
             return 1;
         }
-        launcher.launch(data);
+        launcher.launch(data, server);
         return 0;
     }
 

@@ -21,7 +21,7 @@ final class DocumentListWindow {
     private final ListView<DocumentInfo> list = new ListView<>();
     private final Label message = new Label();
 
-    DocumentListWindow(Stage stage, Account account) {
+    DocumentListWindow(Stage stage, Account account, Runnable signedOut) {
         this.stage = stage;
         this.account = account;
         list.setId("documents");
@@ -46,8 +46,11 @@ final class DocumentListWindow {
         Button create = new Button("New document");
         create.setId("newDocument");
         create.setOnAction(e -> createDocument());
+        Button signOut = new Button("Sign out");
+        signOut.setId("signOut");
+        signOut.setOnAction(e -> account.signOut().whenComplete((confirmed, error) -> Platform.runLater(signedOut)));
         message.setId("message");
-        HBox bar = new HBox(8, create, message);
+        HBox bar = new HBox(8, create, signOut, message);
         BorderPane root = new BorderPane(list);
         root.setTop(new Label("Documents of " + account.userName()));
         root.setBottom(bar);

@@ -3,68 +3,146 @@ package dev.quire.ui;
 import dev.quire.app.LocalServer;
 import dev.quire.engine.Account;
 import dev.quire.engine.ClientEngine;
+import dev.quire.store.Profile;
 import dev.quire.store.Profiles;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Application;
 import javafx.stage.Stage;
 
 /**
- * The desktop app. This first cut starts "On this computer": the embedded server on loopback with the account made
- * for this computer's user, signed in through the engine like any server, then the document list. (Sign-in to a team
- * server, several profiles and the rest of issue 7 come next.)
+ * The desktop app. First start: "On this computer" (the embedded server on loopback with an account made for this
+ * computer's user, signed in through the engine like any server) or "Sign in to a server". Later starts go back to
+ * the profile used last: this computer's server, or the team server's session resumed (offline too). {@code --server
+ * URL} starts at the sign-in.
  */
 public final class QuireApp extends Application {
+    private static final String LOCAL_SERVER_DIR = "local-server";
+
     private final Path dataDir;
+    private final String serverUrl;
+    private Profiles profiles;
+    private Stage main;
     private LocalServer server;
     private ClientEngine engine;
     private Account account;
 
-    /** As launched by {@code ./quire}: the profiles under {@code --data DIR}, else QUIRE_HOME or the platform folder. */
+    /** As launched by {@code ./quire}: arguments [DATA_DIR or "", SERVER_URL or ""]. */
     public QuireApp() {
-        this(null);
+        this(null, null);
     }
 
-    /** With the profiles under {@code dataDir} (null: the default), e.g. for a test. */
-    public QuireApp(Path dataDir) {
+    /** With the profiles under {@code dataDir} (null: the default) and a server to sign in to (null: none). */
+    public QuireApp(Path dataDir, String serverUrl) {
         this.dataDir = dataDir;
+        this.serverUrl = serverUrl;
     }
 
     /** Starts the app (blocks until the last window closes). */
-    public static void launch(Path dataDir) {
-        Application.launch(QuireApp.class, dataDir == null ? new String[0] : new String[] {dataDir.toString()});
+    public static void launch(Path dataDir, String serverUrl) {
+        Application.launch(QuireApp.class, dataDir == null ? "" : dataDir.toString(),
+                serverUrl == null ? "" : serverUrl);
     }
 
     @Override
     public void start(Stage stage) throws Exception {
-        Path explicit = dataDir != null ? dataDir
-                : getParameters().getRaw().isEmpty() ? null : Path.of(getParameters().getRaw().get(0));
-        Profiles profiles = Profiles.locate(explicit, System.getenv());
-        server = LocalServer.start(profiles.root().resolve("local-server"), Clock.systemUTC());
-        LocalServer.Account local = server.account();
-        engine = ClientEngine.connect(local.url(), profiles, ClientEngine.Environment.system())
-                .get(30, TimeUnit.SECONDS);
-        account = engine.signIn(local.user(), local.password().clone()).get(60, TimeUnit.SECONDS);
-        new DocumentListWindow(stage, account).show();
+        main = stage;
+        List<String> raw = getParameters() == null ? List.of() : getParameters().getRaw();
+        Path explicit = dataDir != null ? dataDir : raw.isEmpty() || raw.get(0).isEmpty() ? null : Path.of(raw.get(0));
+        String server = serverUrl != null ? serverUrl : raw.size() < 2 || raw.get(1).isEmpty() ? null : raw.get(1);
+        profiles = Profiles.locate(explicit, System.getenv());
+        if (server != null) {
+            signIn(server);
+            return;
+        }
+        Optional<Profile> last = profiles.last();
+        Optional<String> local = LocalServer.lastUrl(localServerDir());
+        if (last.isPresent() && local.isPresent()
+                && last.get().server().equals(Profiles.normalize(URI.create(local.get())))) {
+            onThisComputer();
+        } else if (last.isPresent()) {
+            resume(last.get());
+        } else {
+            new WelcomeWindow(stage, this::onThisComputer, () -> signIn(null)).show();
+        }
+    }
+
+    private Path localServerDir() {
+        return profiles.root().resolve(LOCAL_SERVER_DIR);
+    }
+
+    /** This computer's own server: started here, signed in to with its account. */
+    private void onThisComputer() {
+        try {
+            server = LocalServer.start(localServerDir(), Clock.systemUTC());
+            LocalServer.Account local = server.account();
+            ClientEngine e = connect(local.url()).get(30, TimeUnit.SECONDS);
+            signedIn(e, e.signIn(local.user(), local.password().clone()).get(60, TimeUnit.SECONDS));
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start Quire on this computer: " + e.getMessage(), e);
+        }
+    }
+
+    private void signIn(String url) {
+        new SignInWindow(main, url, this::connect, this::signedIn).show();
+    }
+
+    /** The team server's session of last time, resumed (offline too); the sign-in if it cannot be. */
+    private void resume(Profile last) {
+        connect(last.server().toString())
+                .thenCompose(e -> e.resume(last.userId()).thenApply(a -> new Object[] {e, a}))
+                .whenComplete((pair, failure) -> javafx.application.Platform.runLater(() -> {
+                    if (failure != null) {
+                        signIn(last.server().toString());
+                    } else {
+                        signedIn((ClientEngine) pair[0], (Account) pair[1]);
+                    }
+                }));
+    }
+
+    private CompletableFuture<ClientEngine> connect(String url) {
+        return ClientEngine.connect(url, profiles, ClientEngine.Environment.system());
+    }
+
+    private void signedIn(ClientEngine e, Account a) {
+        engine = e;
+        account = a;
+        new DocumentListWindow(main, a, this::signedOut).show();
+    }
+
+    /** Signed out from the list: every window's connection has closed; the way in is offered again. */
+    private void signedOut() {
+        closeSession();
+        new WelcomeWindow(main, this::onThisComputer, () -> signIn(null)).show();
+    }
+
+    private void closeSession() {
+        if (account != null) {
+            account.close();
+            account = null;
+        }
+        if (engine != null) {
+            engine.close();
+            engine = null;
+        }
+        if (server != null) {
+            server.close();
+            server = null;
+        }
     }
 
     @Override
     public void stop() {
-        if (account != null) {
-            account.close(); // not signed out: next start resumes; queued edits stay in the outbox
-        }
-        if (engine != null) {
-            engine.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        closeSession(); // not signed out: the next start resumes; queued edits stay in the outbox
     }
 
-    /** For tests: the embedded server's account. */
+    /** For tests: the embedded server's account, while "On this computer" runs. */
     LocalServer.Account localAccount() {
         return server.account();
     }
-
 }

@@ -40,7 +40,7 @@ class MainTest {
     void noArgumentsOpenTheAppWithTheDataFolderGiven() {
         java.util.List<java.nio.file.Path> launched = new java.util.ArrayList<>();
         Main.AppLauncher real = Main.launcher;
-        Main.launcher = launched::add;
+        Main.launcher = (data, server) -> launched.add(data);
         try {
             if (Main.displayAvailable(System.getenv(), System.getProperty("os.name", ""))) {
                 assertEquals(0, run("--data", "some/dir").exitCode());

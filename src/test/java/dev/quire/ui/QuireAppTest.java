@@ -33,9 +33,10 @@ class QuireAppTest {
     @org.junit.jupiter.api.Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aNewDocumentTypedIntoOnThisComputerIsSavedOnlineAndSharedWithAnotherClient() throws Exception {
         FxToolkit.registerPrimaryStage();
-        QuireApp app = (QuireApp) FxToolkit.setupApplication(() -> new QuireApp(dir.resolve("home")));
+        QuireApp app = (QuireApp) FxToolkit.setupApplication(() -> new QuireApp(dir.resolve("home"), null));
         FxRobot robot = new FxRobot();
         try {
+            robot.clickOn("#onThisComputer"); // the first start's choice
             robot.clickOn("#newDocument");
             WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#editor").tryQuery().isPresent());
             robot.clickOn("#editor").write("hello");
