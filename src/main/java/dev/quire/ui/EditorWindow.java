@@ -2,12 +2,16 @@ package dev.quire.ui;
 
 import dev.quire.engine.DocumentStatus;
 import dev.quire.engine.OpenDocument;
+import dev.quire.sync.ConnectionState;
 import java.time.Instant;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.application.Platform;
 import javafx.scene.Scene;
+import javafx.geometry.Pos;
+import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
+import javafx.scene.layout.HBox;
 import javafx.scene.layout.BorderPane;
 import javafx.stage.Stage;
 import javafx.util.Duration;
@@ -23,6 +27,7 @@ final class EditorWindow {
     private final OpenDocument document;
     private final StyleClassedTextArea area = new StyleClassedTextArea();
     private final Label status = new Label();
+    private final Hyperlink retryNow = new Hyperlink("Retry now");
     private final TextBinding binding;
     private final Timeline ticker;
 
@@ -33,6 +38,9 @@ final class EditorWindow {
         area.setAccessibleText("Document text");
         status.setId("status");
         status.setAccessibleText("Connection status");
+        retryNow.setId("retryNow");
+        retryNow.setOnAction(e -> document.retryNow());
+        retryNow.managedProperty().bind(retryNow.visibleProperty());
         binding = TextBinding.bind(area, document.doc(), OpenDocument.TEXT);
         document.addListener(s -> Platform.runLater(() -> show(s)));
         show(document.status());
@@ -41,7 +49,9 @@ final class EditorWindow {
         ticker.play();
 
         BorderPane root = new BorderPane(new VirtualizedScrollPane<>(area));
-        root.setBottom(status);
+        HBox bar = new HBox(6, status, retryNow);
+        bar.setAlignment(Pos.CENTER_LEFT);
+        root.setBottom(bar);
         stage.setScene(new Scene(root, 720, 520));
         stage.setTitle(title + " — Quire");
         stage.setOnHidden(e -> close());
@@ -54,6 +64,7 @@ final class EditorWindow {
 
     private void show(DocumentStatus s) {
         status.setText(StatusLine.describe(s, Instant.now()));
+        retryNow.setVisible(s.connection().state() == ConnectionState.RECONNECTING);
     }
 
     /** The window went: its connection closes; anything queued stays in the outbox for next time. */

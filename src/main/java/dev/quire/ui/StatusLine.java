@@ -26,7 +26,7 @@ public final class StatusLine {
             case OFFLINE -> "Offline — " + (n == 0 ? "everything is saved on this computer"
                     : edits(n) + " saved on this computer");
             case RECONNECTING -> "Reconnecting" + c.nextRetryAt().map(at -> " in " + seconds(now, at)).orElse("")
-                    + " (retry now)" + (n == 0 ? "" : " — " + edits(n) + " saved on this computer");
+                    + (n == 0 ? "" : " — " + edits(n) + " saved on this computer");
             case AUTH_FAILED -> n == 0 ? "Signed out — sign in to continue" : "Signed out — sign in to send "
                     + edits(n);
             case FORBIDDEN -> "No access to this document";

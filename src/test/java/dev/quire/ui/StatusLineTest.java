@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Every state the status bar can show, as the issue words them. */
+/** Every state the status bar can show, as the issue words them ("retry now" is a link beside it, not words). */
 class StatusLineTest {
     private static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
 
@@ -25,9 +25,9 @@ class StatusLineTest {
                 StatusLine.describe(status(ConnectionState.CONNECTED, 3, null, null), NOW));
         assertEquals("Offline — 1 edit saved on this computer",
                 StatusLine.describe(status(ConnectionState.OFFLINE, 1, null, null), NOW));
-        assertEquals("Reconnecting in 4 s (retry now) — 12 edits saved on this computer",
+        assertEquals("Reconnecting in 4 s — 12 edits saved on this computer",
                 StatusLine.describe(status(ConnectionState.RECONNECTING, 12, NOW.plusMillis(3_200), null), NOW));
-        assertEquals("Reconnecting in 1 s (retry now)",
+        assertEquals("Reconnecting in 1 s",
                 StatusLine.describe(status(ConnectionState.RECONNECTING, 0, NOW.minusMillis(5), null), NOW));
         assertEquals("Signed out — sign in to send 5 edits",
                 StatusLine.describe(status(ConnectionState.AUTH_FAILED, 5, null, "SESSION_ENDED"), NOW));
