@@ -21,9 +21,15 @@ final class DocumentListWindow {
     private final ListView<DocumentInfo> list = new ListView<>();
     private final Label message = new Label();
 
-    DocumentListWindow(Stage stage, Account account, Runnable signedOut) {
+    private final java.util.function.Consumer<DocumentInfo> opener;
+
+    /**
+     * @param opener opens a document in its own window (the app keeps track of them)
+     */
+    DocumentListWindow(Stage stage, Account account, java.util.function.Consumer<DocumentInfo> opener) {
         this.stage = stage;
         this.account = account;
+        this.opener = opener;
         list.setId("documents");
         list.setAccessibleText("Documents");
         list.setCellFactory(v -> new ListCell<>() {
@@ -48,7 +54,7 @@ final class DocumentListWindow {
         create.setOnAction(e -> createDocument());
         Button signOut = new Button("Sign out");
         signOut.setId("signOut");
-        signOut.setOnAction(e -> account.signOut().whenComplete((confirmed, error) -> Platform.runLater(signedOut)));
+        signOut.setOnAction(e -> account.signOut()); // the session's end reaches every window (QuireApp)
         message.setId("message");
         HBox bar = new HBox(8, create, signOut, message);
         BorderPane root = new BorderPane(list);
@@ -93,7 +99,7 @@ final class DocumentListWindow {
     }
 
     private void open(DocumentInfo d) {
-        new EditorWindow(account.open(d.id()), d.title()).show();
+        opener.accept(d);
     }
 
     List<DocumentInfo> shown() {

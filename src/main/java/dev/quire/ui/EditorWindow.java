@@ -62,6 +62,19 @@ final class EditorWindow {
         area.requestFocus();
     }
 
+    /** Closes the window (its connection closes; queued edits stay in the outbox). */
+    void closeWindow() {
+        stage.close();
+    }
+
+    void onClosed(Runnable r) {
+        stage.addEventHandler(javafx.stage.WindowEvent.WINDOW_HIDDEN, e -> r.run());
+    }
+
+    String documentId() {
+        return document.id();
+    }
+
     private void show(DocumentStatus s) {
         status.setText(StatusLine.describe(s, Instant.now()));
         retryNow.setVisible(s.connection().state() == ConnectionState.RECONNECTING);

@@ -3,6 +3,8 @@ package dev.quire.ui;
 import dev.quire.app.LocalServer;
 import dev.quire.engine.Account;
 import dev.quire.engine.ClientEngine;
+import dev.quire.net.DocumentsApi;
+import dev.quire.session.SessionEvent;
 import dev.quire.store.Profile;
 import dev.quire.store.Profiles;
 import java.net.URI;
@@ -31,6 +33,11 @@ public final class QuireApp extends Application {
     private LocalServer server;
     private ClientEngine engine;
     private Account account;
+    /** The document windows open now, and their titles. */
+    private final java.util.Map<EditorWindow, DocumentsApi.DocumentInfo> editors = new java.util.LinkedHashMap<>();
+    /** Who signed out, and the documents they had open: reopened if the same user signs in again. */
+    private String signedOutUser;
+    private List<DocumentsApi.DocumentInfo> toReopen = List.of();
 
     /** As launched by {@code ./quire}: arguments [DATA_DIR or "", SERVER_URL or ""]. */
     public QuireApp() {
@@ -89,7 +96,15 @@ public final class QuireApp extends Application {
     }
 
     private void signIn(String url) {
-        new SignInWindow(main, url, this::connect, this::signedIn).show();
+        signIn(url, null);
+    }
+
+    private void signIn(String url, String note) {
+        SignInWindow w = new SignInWindow(main, url, this::connect, this::signedIn);
+        if (note != null) {
+            w.note(note);
+        }
+        w.show();
     }
 
     /** The team server's session of last time, resumed (offline too); the sign-in if it cannot be. */
@@ -112,13 +127,51 @@ public final class QuireApp extends Application {
     private void signedIn(ClientEngine e, Account a) {
         engine = e;
         account = a;
-        new DocumentListWindow(main, a, this::signedOut).show();
+        // the session's end (signed out here, or the server refused it) closes every window at once
+        a.addListener(event -> {
+            if (event instanceof SessionEvent.SessionEnded ended && ended.reason() != SessionEvent.Reason.CLOSED) {
+                javafx.application.Platform.runLater(() -> signedOut(a));
+            }
+        });
+        new DocumentListWindow(main, a, this::openEditor).show();
+        if (a.userId().equals(signedOutUser)) {
+            toReopen.forEach(this::openEditor); // the same user is back: their windows come back, queued edits go
+        }
+        signedOutUser = null;
+        toReopen = List.of();
     }
 
-    /** Signed out from the list: every window's connection has closed; the way in is offered again. */
-    private void signedOut() {
+    private void openEditor(DocumentsApi.DocumentInfo d) {
+        EditorWindow w = new EditorWindow(account.open(d.id()), d.title());
+        editors.put(w, d);
+        w.onClosed(() -> editors.remove(w));
+        w.show();
+    }
+
+    /**
+     * The session ended: every document window closes (its edits stay in the outbox, of this user only) and the way in
+     * is offered again, saying how many edits wait.
+     */
+    private void signedOut(Account ended) {
+        if (ended != account) {
+            return;
+        }
+        signedOutUser = ended.userId();
+        toReopen = List.copyOf(editors.values());
+        int unsent = ended.unsentCounts().values().stream().mapToInt(Integer::intValue).sum();
+        for (EditorWindow w : List.copyOf(editors.keySet())) {
+            w.closeWindow();
+        }
+        String url = ended.profile().server().toString();
+        boolean local = server != null;
         closeSession();
-        new WelcomeWindow(main, this::onThisComputer, () -> signIn(null)).show();
+        String note = unsent == 0 ? "Signed out." : "Signed out — sign in as " + signedOutUser + " to send "
+                + (unsent == 1 ? "1 edit" : unsent + " edits") + " saved on this computer.";
+        if (local) {
+            new WelcomeWindow(main, this::onThisComputer, () -> signIn(null)).show();
+        } else {
+            signIn(url, note);
+        }
     }
 
     private void closeSession() {

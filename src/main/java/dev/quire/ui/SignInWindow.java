@@ -82,6 +82,11 @@ final class SignInWindow {
         stage.setTitle("Sign in — Quire");
     }
 
+    /** A line above the error, e.g. why the user is here again. */
+    void note(String text) {
+        error.setText(text);
+    }
+
     void show() {
         stage.show();
         (server.getText().isEmpty() ? server : user).requestFocus();

@@ -82,6 +82,60 @@ class StatusBarTest {
         }
     }
 
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void signingOutClosesEveryWindowKeepsTheQueuedEditsAndTheSameUserGetsThemBack() throws Exception {
+        try (TcpFaultProxy httpProxy = new TcpFaultProxy(); TcpFaultProxy syncProxy = new TcpFaultProxy();
+             QuireServer server = QuireServer.start(ServerConfig.defaults(dir.resolve("server")).onFreePorts()
+                     .withPasswordIterations(1000).withPublicSyncUrl("ws://127.0.0.1:" + syncProxy.port()),
+                     Clock.systemUTC())) {
+            httpProxy.forwardTo(new InetSocketAddress("127.0.0.1", server.httpPort()));
+            syncProxy.forwardTo(new InetSocketAddress("127.0.0.1", server.syncPort()));
+            server.addUser("alice", PASSWORD.toCharArray());
+            FxToolkit.registerPrimaryStage();
+            QuireApp app = (QuireApp) FxToolkit.setupApplication(() -> new QuireApp(dir.resolve("home"),
+                    "http://127.0.0.1:" + httpProxy.port()));
+            FxRobot robot = new FxRobot();
+            try {
+                signIn(robot);
+                robot.clickOn("#newDocument");
+                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#editor").tryQuery().isPresent());
+                Label status = robot.lookup("#status").queryAs(Label.class);
+                robot.clickOn("#editor").write("abc");
+                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> status.getText().equals("Saved · online"));
+                syncProxy.refuse(true);
+                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> status.getText().startsWith("Reconnecting"));
+                robot.write("def");
+                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                        () -> status.getText().endsWith("3 edits saved on this computer"));
+
+                robot.clickOn("#signOut");
+                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#signIn").tryQuery().isPresent());
+                assertTrue(robot.lookup("#editor").tryQuery().isEmpty(), "the document window closed");
+                String note = robot.lookup("#error").queryAs(Label.class).getText();
+                assertTrue(note.contains("3 edits saved on this computer"), note);
+                assertEquals("abc", serverText(server), "nothing was sent after signing out");
+
+                syncProxy.refuse(false);
+                signIn(robot); // the same user: her window comes back, and her edits go out
+                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#editor").tryQuery().isPresent());
+                Label again = robot.lookup("#status").queryAs(Label.class);
+                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> again.getText().equals("Saved · online"));
+                assertEquals("abcdef", serverText(server));
+            } finally {
+                FxToolkit.cleanupStages();
+                FxToolkit.cleanupApplication(app);
+            }
+        }
+    }
+
+    private static void signIn(FxRobot robot) throws Exception {
+        robot.clickOn("#user").write("alice");
+        robot.clickOn("#password").write(PASSWORD);
+        robot.clickOn("#signIn");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#newDocument").tryQuery().isPresent());
+    }
+
     /** The one document alice has, as the server stores it. */
     private static String serverText(QuireServer server) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
