@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quire.server.QuireServer;
 import dev.quire.server.ServerConfig;
+import dev.quire.store.Profiles;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -65,9 +66,11 @@ class SignInTest {
                         .isPresent());
 
                 robot.clickOn("#signOut");
-                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#onThisComputer").tryQuery()
-                        .isPresent());
-                assertTrue(robot.lookup("#signInToServer").tryQuery().isPresent(), "the ways in, offered again");
+                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#signIn").tryQuery().isPresent()
+                        && robot.lookup("#error").queryAs(Label.class).getText().equals("Signed out."));
+                assertEquals(Profiles.normalize(server.httpUrl()).toString(),
+                        robot.lookup("#server").queryAs(TextField.class).getText(), "back at this server's sign-in");
+                assertTrue(robot.lookup("#documents").tryQuery().isEmpty());
             } finally {
                 FxToolkit.cleanupStages();
                 FxToolkit.cleanupApplication(app);
