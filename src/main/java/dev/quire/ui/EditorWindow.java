@@ -31,7 +31,7 @@ final class EditorWindow {
     private final TextBinding binding;
     private final Timeline ticker;
 
-    EditorWindow(OpenDocument document, String title) {
+    EditorWindow(OpenDocument document, String title, String userId) {
         this.document = document;
         area.setId("editor");
         area.setWrapText(true);
@@ -49,7 +49,10 @@ final class EditorWindow {
         ticker.play();
 
         BorderPane root = new BorderPane(new VirtualizedScrollPane<>(area));
-        HBox bar = new HBox(6, status, retryNow);
+        PresenceLayer presence = new PresenceLayer(area, document, userId);
+        javafx.scene.layout.Region gap = new javafx.scene.layout.Region();
+        HBox.setHgrow(gap, javafx.scene.layout.Priority.ALWAYS);
+        HBox bar = new HBox(6, status, retryNow, gap, presence.whoIsHere());
         bar.setAlignment(Pos.CENTER_LEFT);
         root.setBottom(bar);
         stage.setScene(new Scene(root, 720, 520));

@@ -142,7 +142,7 @@ public final class QuireApp extends Application {
     }
 
     private void openEditor(DocumentsApi.DocumentInfo d) {
-        EditorWindow w = new EditorWindow(account.open(d.id()), d.title());
+        EditorWindow w = new EditorWindow(account.open(d.id()), d.title(), account.userId());
         editors.put(w, d);
         w.onClosed(() -> editors.remove(w));
         w.show();

@@ -58,6 +58,21 @@ class QuireAppTest {
                     doc.doc().getText(OpenDocument.TEXT).insert(5, ", world");
                 }
                 WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> editor.getText().equals("hello, world"));
+
+                // presence both ways: the other client's caret is drawn with its name listed; the window's goes out
+                String at5;
+                synchronized (doc.doc()) {
+                    at5 = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of(
+                            "user", java.util.Map.of("color", "#2f7de1"), "cursor", java.util.Map.of("head",
+                                    dev.quire.crdt.RelativePosition.fromIndex(doc.doc().getText(OpenDocument.TEXT), 5)
+                                            .toJson())));
+                }
+                doc.setPresence(at5);
+                Label here = robot.lookup("#here").queryAs(Label.class);
+                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> here.getText().equals("Here: " + local.user()));
+                assertTrue(editor.lookupAll(".caret").size() >= 2, "the other caret is drawn beside the own one");
+                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> doc.presence().values().stream()
+                        .anyMatch(state -> state.contains("\"cursor\"")));
                 doc.close();
             } finally {
                 env.loop().shutdownNow();
