@@ -1,11 +1,17 @@
 package dev.quire.ui;
 
 import dev.quire.crdt.Doc;
+import dev.quire.crdt.UndoManager;
 import dev.quire.crdt.YText;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.application.Platform;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
 import org.fxmisc.richtext.GenericStyledArea;
 import org.fxmisc.richtext.model.PlainTextChange;
+import org.fxmisc.richtext.util.UndoUtils;
 import org.reactfx.Subscription;
 
 /**
@@ -27,6 +33,8 @@ public final class TextBinding {
     private boolean applyingRemote; // JavaFX thread only
     private final Subscription localChanges;
     private final Runnable stopObserving;
+    /** Undo of this window's own edits only (Yjs's UndoManager, tracking this binding's transactions). */
+    private final UndoManager undo;
 
     private TextBinding(GenericStyledArea<?, String, ?> area, Doc doc, String textName) {
         this.area = area;
@@ -35,6 +43,20 @@ public final class TextBinding {
             this.text = doc.getText(textName);
             area.replaceText(text.toString());
         }
+        synchronized (doc) {
+            this.undo = UndoManager.builder(text).trackOrigin(this).build();
+        }
+        // the area's own undo would also undo what others typed: Shortcut+Z / Shift+Shortcut+Z / Shortcut+Y go here
+        area.setUndoManager(UndoUtils.noOpUndoManager());
+        area.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
+            if (UNDO.match(e)) {
+                undo();
+                e.consume();
+            } else if (REDO.match(e) || REDO_Y.match(e)) {
+                redo();
+                e.consume();
+            }
+        });
         this.localChanges = area.plainTextChanges().subscribe(this::local);
         this.stopObserving = doc.onUpdate((update, origin, transaction) -> {
             if (origin != this && pullQueued.compareAndSet(false, true)) {
@@ -48,10 +70,32 @@ public final class TextBinding {
         return new TextBinding(area, doc, textName);
     }
 
+    private static final KeyCombination UNDO = new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN);
+    private static final KeyCombination REDO = new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN,
+            KeyCombination.SHIFT_DOWN);
+    private static final KeyCombination REDO_Y = new KeyCodeCombination(KeyCode.Y, KeyCombination.SHORTCUT_DOWN);
+
+    /** Undoes this window's last own edit (others' edits stay); the area follows as for a remote change. */
+    public void undo() {
+        synchronized (doc) {
+            undo.undo();
+        }
+    }
+
+    /** Redoes what {@link #undo} took back. */
+    public void redo() {
+        synchronized (doc) {
+            undo.redo();
+        }
+    }
+
     /** Stops following either side. */
     public void dispose() {
         localChanges.unsubscribe();
         stopObserving.run();
+        synchronized (doc) {
+            undo.destroy();
+        }
     }
 
     private void local(PlainTextChange change) {

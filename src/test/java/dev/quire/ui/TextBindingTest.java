@@ -6,6 +6,7 @@ import dev.quire.crdt.Doc;
 import dev.quire.crdt.Updates;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.Scene;
+import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.fxmisc.richtext.StyleClassedTextArea;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,24 @@ class TextBindingTest {
         assertEquals(">> hello world!", text(doc));
         Updates.applyUpdate(other, state(doc), REMOTE);
         assertEquals(">> hello world!", other.getText("text").toString(), "the other side has the typing too");
+    }
+
+    @Test
+    void undoTakesBackOnlyThisWindowsEditsAndRedoBringsThemBack(FxRobot robot) throws Exception {
+        robot.clickOn(area).write("abc");
+        Doc other = new Doc();
+        Updates.applyUpdate(other, state(doc), REMOTE);
+        other.getText("text").insert(0, "X");
+        applyFromOther(other);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> area.getText().equals("Xabc"));
+
+        robot.press(KeyCode.CONTROL, KeyCode.Z).release(KeyCode.Z, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> area.getText().equals("X"));
+        assertEquals("X", text(doc), "the other's X stays");
+
+        robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.Z).release(KeyCode.Z, KeyCode.SHIFT, KeyCode.CONTROL);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> area.getText().equals("Xabc"));
+        assertEquals("Xabc", text(doc));
     }
 
     private void applyFromOther(Doc other) {
