@@ -86,6 +86,17 @@ class ArchitectureTest {
                             + " them together");
 
     @ArchTest
+    static final ArchRule theWindowsReachTheServerOnlyThroughTheApp =
+            noClasses()
+                    .that()
+                    .resideInAPackage("dev.quire.ui..")
+                    .should()
+                    .dependOnClassesThat()
+                    .resideInAnyPackage("dev.quire.server..", "java.sql..", "org.java_websocket..")
+                    .because("windows draw the engine's state and call the engine; the embedded server is started by"
+                            + " app.LocalServer, and the database and the sockets are the engine's");
+
+    @ArchTest
     static final ArchRule sharedH2PlumbingKnowsNeitherStore =
             noClasses()
                     .that()

@@ -61,6 +61,8 @@ final class DocumentListWindow {
         root.setTop(new Label("Documents of " + account.userName()));
         root.setBottom(bar);
         stage.setScene(new Scene(root, 420, 480));
+        stage.getScene().getAccelerators().put(new javafx.scene.input.KeyCodeCombination(KeyCode.N,
+                javafx.scene.input.KeyCombination.SHORTCUT_DOWN), this::createDocument);
         stage.setTitle("Quire");
     }
 
@@ -79,7 +81,8 @@ final class DocumentListWindow {
         }));
     }
 
-    private void createDocument() {
+    /** A new document, opened in its own window (the list's button, Shortcut+N anywhere). */
+    void createDocument() {
         String title = "Untitled " + (list.getItems().size() + 1);
         account.createDocument(title).whenComplete((doc, error) -> Platform.runLater(() -> {
             if (error != null) {

@@ -11,6 +11,9 @@ import javafx.scene.Scene;
 import javafx.geometry.Pos;
 import javafx.scene.control.Hyperlink;
 import javafx.scene.control.Label;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.BorderPane;
 import javafx.stage.Stage;
@@ -31,7 +34,7 @@ final class EditorWindow {
     private final TextBinding binding;
     private final Timeline ticker;
 
-    EditorWindow(OpenDocument document, String title, String userId) {
+    EditorWindow(OpenDocument document, String title, String userId, Runnable newDocument) {
         this.document = document;
         area.setId("editor");
         area.setWrapText(true);
@@ -58,6 +61,13 @@ final class EditorWindow {
         stage.setScene(new Scene(root, 720, 520));
         stage.setTitle(title + " — Quire");
         stage.setOnHidden(e -> close());
+        // the usual keys: Shortcut+N a new document, Shortcut+W closes this one, Shortcut+S is harmless (always saved)
+        stage.getScene().getAccelerators().put(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN),
+                newDocument);
+        stage.getScene().getAccelerators().put(new KeyCodeCombination(KeyCode.W, KeyCombination.SHORTCUT_DOWN),
+                stage::close);
+        stage.getScene().getAccelerators().put(new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN),
+                () -> show(document.status()));
     }
 
     void show() {

@@ -37,6 +37,7 @@ public final class QuireApp extends Application {
     private final java.util.Map<EditorWindow, DocumentsApi.DocumentInfo> editors = new java.util.LinkedHashMap<>();
     /** Who signed out, and the documents they had open: reopened if the same user signs in again. */
     private String signedOutUser;
+    private DocumentListWindow list;
     private List<DocumentsApi.DocumentInfo> toReopen = List.of();
 
     /** As launched by {@code ./quire}: arguments [DATA_DIR or "", SERVER_URL or ""]. */
@@ -133,7 +134,8 @@ public final class QuireApp extends Application {
                 javafx.application.Platform.runLater(() -> signedOut(a));
             }
         });
-        new DocumentListWindow(main, a, this::openEditor).show();
+        list = new DocumentListWindow(main, a, this::openEditor);
+        list.show();
         if (a.userId().equals(signedOutUser)) {
             toReopen.forEach(this::openEditor); // the same user is back: their windows come back, queued edits go
         }
@@ -142,7 +144,8 @@ public final class QuireApp extends Application {
     }
 
     private void openEditor(DocumentsApi.DocumentInfo d) {
-        EditorWindow w = new EditorWindow(account.open(d.id()), d.title(), account.userId());
+        EditorWindow w = new EditorWindow(account.open(d.id()), d.title(), account.userId(),
+                () -> list.createDocument());
         editors.put(w, d);
         w.onClosed(() -> editors.remove(w));
         w.show();

@@ -77,6 +77,14 @@ class QuireAppTest {
             } finally {
                 env.loop().shutdownNow();
             }
+
+            // the usual keys: Shortcut+N opens a second, new document; Shortcut+W closes it again
+            robot.clickOn("#editor").press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.N)
+                    .release(javafx.scene.input.KeyCode.N, javafx.scene.input.KeyCode.CONTROL);
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#editor").queryAll().size() == 2);
+            robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.W)
+                    .release(javafx.scene.input.KeyCode.W, javafx.scene.input.KeyCode.CONTROL);
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#editor").queryAll().size() == 1);
         } finally {
             FxToolkit.cleanupStages();
             FxToolkit.cleanupApplication(app);
