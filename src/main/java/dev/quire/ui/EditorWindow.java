@@ -59,6 +59,7 @@ final class EditorWindow {
         bar.setAlignment(Pos.CENTER_LEFT);
         root.setBottom(bar);
         stage.setScene(new Scene(root, 720, 520));
+        stage.getScene().getStylesheets().add(EditorWindow.class.getResource("quire.css").toExternalForm());
         stage.setTitle(title + " — Quire");
         stage.setOnHidden(e -> close());
         // the usual keys: Shortcut+N a new document, Shortcut+W closes this one, Shortcut+S is harmless (always saved)

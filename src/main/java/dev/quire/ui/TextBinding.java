@@ -9,7 +9,13 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.input.KeyEvent;
-import org.fxmisc.richtext.GenericStyledArea;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import javafx.scene.control.IndexRange;
+import org.fxmisc.richtext.StyleClassedTextArea;
+import org.fxmisc.richtext.model.StyleSpansBuilder;
 import org.fxmisc.richtext.model.PlainTextChange;
 import org.fxmisc.richtext.util.UndoUtils;
 import org.reactfx.Subscription;
@@ -26,7 +32,7 @@ import org.reactfx.Subscription;
  * that span is exactly what others changed. Changes coalesce: one pull however many updates came.
  */
 public final class TextBinding {
-    private final GenericStyledArea<?, String, ?> area;
+    private final StyleClassedTextArea area;
     private final Doc doc;
     private final YText text;
     private final AtomicBoolean pullQueued = new AtomicBoolean();
@@ -36,13 +42,14 @@ public final class TextBinding {
     /** Undo of this window's own edits only (Yjs's UndoManager, tracking this binding's transactions). */
     private final UndoManager undo;
 
-    private TextBinding(GenericStyledArea<?, String, ?> area, Doc doc, String textName) {
+    private TextBinding(StyleClassedTextArea area, Doc doc, String textName) {
         this.area = area;
         this.doc = doc;
         synchronized (doc) {
             this.text = doc.getText(textName);
             area.replaceText(text.toString());
         }
+        renderFormatting();
         synchronized (doc) {
             this.undo = UndoManager.builder(text).trackOrigin(this).build();
         }
@@ -55,6 +62,13 @@ public final class TextBinding {
             } else if (REDO.match(e) || REDO_Y.match(e)) {
                 redo();
                 e.consume();
+            } else {
+                for (Map.Entry<KeyCombination, String> f : FORMAT_KEYS.entrySet()) {
+                    if (f.getKey().match(e)) {
+                        toggle(f.getValue());
+                        e.consume();
+                    }
+                }
             }
         });
         this.localChanges = area.plainTextChanges().subscribe(this::local);
@@ -66,7 +80,7 @@ public final class TextBinding {
     }
 
     /** Binds {@code area} to the text {@code textName} of {@code doc}; call on the JavaFX thread. */
-    public static TextBinding bind(GenericStyledArea<?, String, ?> area, Doc doc, String textName) {
+    public static TextBinding bind(StyleClassedTextArea area, Doc doc, String textName) {
         return new TextBinding(area, doc, textName);
     }
 
@@ -74,6 +88,75 @@ public final class TextBinding {
     private static final KeyCombination REDO = new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN,
             KeyCombination.SHIFT_DOWN);
     private static final KeyCombination REDO_Y = new KeyCodeCombination(KeyCode.Y, KeyCombination.SHORTCUT_DOWN);
+
+    /** Inline formats and their keys; stored as Yjs text attributes of these names, as Quill-based editors do. */
+    private static final Map<KeyCombination, String> FORMAT_KEYS = Map.of(
+            new KeyCodeCombination(KeyCode.B, KeyCombination.SHORTCUT_DOWN), "bold",
+            new KeyCodeCombination(KeyCode.I, KeyCombination.SHORTCUT_DOWN), "italic",
+            new KeyCodeCombination(KeyCode.U, KeyCombination.SHORTCUT_DOWN), "underline");
+    /** The attributes the area shows, each as the style class of the same name (quire.css). */
+    static final List<String> SHOWN = List.of("bold", "italic", "underline", "strike", "code");
+
+    /**
+     * Turns {@code attribute} on for the selection, or off when the whole selection has it already (as editors do);
+     * one transaction, with this window as its origin, so undo takes it back.
+     */
+    public void toggle(String attribute) {
+        IndexRange sel = area.getSelection();
+        if (sel.getLength() == 0) {
+            return;
+        }
+        synchronized (doc) {
+            boolean all = allHave(sel.getStart(), sel.getEnd(), attribute);
+            Map<String, Object> change = new java.util.HashMap<>();
+            change.put(attribute, all ? null : Boolean.TRUE);
+            doc.transact(t -> text.format(sel.getStart(), sel.getLength(), change), this);
+        }
+        renderFormatting();
+    }
+
+    private boolean allHave(int start, int end, String attribute) {
+        int at = 0;
+        for (Map<String, Object> op : text.toDelta()) {
+            Object insert = op.get("insert");
+            int len = insert instanceof String str ? str.length() : 1;
+            if (at < end && at + len > start) {
+                Object attrs = op.get("attributes");
+                if (!(attrs instanceof Map<?, ?> m) || !Boolean.TRUE.equals(m.get(attribute))) {
+                    return false;
+                }
+            }
+            at += len;
+        }
+        return true;
+    }
+
+    /** Shows the text's attributes as style classes over the whole area (documents here are small; see issue 7). */
+    private void renderFormatting() {
+        List<Map<String, Object>> delta;
+        synchronized (doc) {
+            delta = text.toDelta();
+        }
+        StyleSpansBuilder<Collection<String>> spans = new StyleSpansBuilder<>();
+        int total = 0;
+        for (Map<String, Object> op : delta) {
+            Object insert = op.get("insert");
+            int len = insert instanceof String str ? str.length() : 1;
+            List<String> classes = new ArrayList<>();
+            if (op.get("attributes") instanceof Map<?, ?> attrs) {
+                for (String a : SHOWN) {
+                    if (Boolean.TRUE.equals(attrs.get(a))) {
+                        classes.add(a);
+                    }
+                }
+            }
+            spans.add(classes, len);
+            total += len;
+        }
+        if (total == area.getLength() && total > 0) {
+            area.setStyleSpans(0, spans.create());
+        }
+    }
 
     /** Undoes this window's last own edit (others' edits stay); the area follows as for a remote change. */
     public void undo() {
@@ -125,6 +208,7 @@ public final class TextBinding {
         }
         String shown = area.getText();
         if (now.equals(shown)) {
+            renderFormatting(); // a change of formatting only
             return;
         }
         int prefix = 0;
@@ -143,5 +227,6 @@ public final class TextBinding {
         } finally {
             applyingRemote = false;
         }
+        renderFormatting();
     }
 }

@@ -1,9 +1,12 @@
 package dev.quire.ui;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.quire.crdt.Doc;
 import dev.quire.crdt.Updates;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.Scene;
 import javafx.scene.input.KeyCode;
@@ -70,6 +73,30 @@ class TextBindingTest {
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.Z).release(KeyCode.Z, KeyCode.SHIFT, KeyCode.CONTROL);
         WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> area.getText().equals("Xabc"));
         assertEquals("Xabc", text(doc));
+    }
+
+    @Test
+    void formattingIsStoredAsYjsAttributesAndOthersFormattingIsShown(FxRobot robot) throws Exception {
+        robot.clickOn(area).write("hello world");
+        robot.interact(() -> area.selectRange(0, 5));
+        robot.press(KeyCode.CONTROL, KeyCode.B).release(KeyCode.B, KeyCode.CONTROL);
+        synchronized (doc) {
+            assertEquals(List.of(Map.of("insert", "hello", "attributes", Map.of("bold", true)),
+                    Map.of("insert", " world")), doc.getText("text").toDelta());
+        }
+        assertTrue(area.getStyleAtPosition(2).contains("bold"), area.getStyleAtPosition(2).toString());
+
+        Doc other = new Doc();
+        Updates.applyUpdate(other, state(doc), REMOTE);
+        other.getText("text").format(6, 5, Map.of("italic", true)); // another editor makes "world" italic
+        applyFromOther(other);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> area.getStyleAtPosition(8).contains("italic"));
+        assertTrue(!area.getStyleAtPosition(8).contains("bold"));
+
+        robot.interact(() -> area.selectRange(0, 5));
+        robot.press(KeyCode.CONTROL, KeyCode.B).release(KeyCode.B, KeyCode.CONTROL); // all bold already: off
+        assertTrue(area.getStyleAtPosition(2).isEmpty(), area.getStyleAtPosition(2).toString());
+        assertEquals("hello", text(doc).substring(0, 5));
     }
 
     private void applyFromOther(Doc other) {
