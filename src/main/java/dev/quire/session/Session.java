@@ -74,6 +74,11 @@ public final class Session {
     private Scheduler.Timer timer;
     private int failures;
     private SessionEnded ended;
+    /**
+     * The access token a server refused as expired ({@link #tokenAfterRejection}): never handed out again, whatever
+     * the client's clock says (the clocks disagree by a skew, and JWT times are whole seconds).
+     */
+    private String refusedByServer;
 
     private Session(Services services, AccessToken access, String refreshToken) {
         this.services = services;
@@ -177,13 +182,13 @@ public final class Session {
                 return CompletableFuture.failedFuture(new SessionEndedException(ended));
             }
             Instant now = services.clock().instant();
-            if (now.isBefore(RefreshPolicy.refreshAt(access))) {
+            if (now.isBefore(RefreshPolicy.refreshAt(access)) && !refusedLocked()) {
                 return CompletableFuture.completedFuture(access);
             }
             if (inFlight != null) {
                 return inFlight.future().copy();
             }
-            if (failures > 0 && access.validAt(now)) {
+            if (failures > 0 && usableLocked(now)) {
                 // A retry is scheduled after a transient failure; the token still works, so use it until then
                 // rather than bypass the backoff.
                 return CompletableFuture.completedFuture(access);
@@ -210,6 +215,7 @@ public final class Session {
             if (!access.value().equals(rejected)) {
                 return CompletableFuture.completedFuture(access);
             }
+            refusedByServer = rejected; // if the refresh fails, this token must not be handed out again
             if (inFlight != null) {
                 return inFlight.future().copy();
             }
@@ -390,7 +396,7 @@ public final class Session {
             cancelTimerLocked();
             timer = services.scheduler().schedule(this::refreshFromTimer, delay);
             current = access;
-            valid = access.validAt(services.clock().instant());
+            valid = usableLocked(services.clock().instant());
         }
         if (valid) {
             attempt.future().complete(current);
@@ -402,6 +408,15 @@ public final class Session {
                 .addKeyValue("status", error.status()).addKeyValue("retryIn", delay).addKeyValue("tokenValid", valid)
                 .log("token refresh failed, will retry");
         emit(new RefreshFailed(count, error.status(), delay, valid));
+    }
+
+    /** Whether the current token may still be handed out: valid by the client's clock and not refused by a server. */
+    private boolean usableLocked(Instant now) {
+        return access.validAt(now) && !refusedLocked();
+    }
+
+    private boolean refusedLocked() {
+        return access.value().equals(refusedByServer);
     }
 
     private void scheduleRefreshLocked() {

@@ -110,6 +110,21 @@ class SessionTest {
     }
 
     @Test
+    void aTokenTheServerRefusedIsNeverHandedOutAgainEvenWhenTheRefreshFailsAndTheClockCallsItValid() {
+        Session s = f.login();
+        AccessToken refused = await(s.accessToken()); // valid by the client's clock; the server says expired
+        f.proxy.mode(FaultProxy.Mode.UNAVAILABLE);
+        assertInstanceOf(TokenUnavailableException.class, failure(s.tokenAfterRejection(refused.value())));
+        assertInstanceOf(TokenUnavailableException.class, failure(s.accessToken()),
+                "not the refused token, although the client's clock still finds it fresh");
+        f.proxy.mode(FaultProxy.Mode.FORWARD);
+        AccessToken fresh = await(s.accessToken());
+        assertNotEquals(refused.value(), fresh.value());
+        assertTrue(s.ended().isEmpty(), "still signed in throughout");
+        s.close();
+    }
+
+    @Test
     void aTokenTheServerRejectedIsRefreshedOnceHoweverManyConnectionsReportIt() throws Exception {
         Session s = f.login();
         AccessToken rejected = await(s.accessToken()); // fresh on the client's clock, expired on the server's

@@ -40,34 +40,13 @@ class StatusBarTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void offlineTypingIsCountedThenSavedWhenTheNetworkIsBack() throws Exception {
-        try (TcpFaultProxy httpProxy = new TcpFaultProxy(); TcpFaultProxy syncProxy = new TcpFaultProxy();
-             QuireServer server = QuireServer.start(ServerConfig.defaults(dir.resolve("server")).onFreePorts()
-                     .withPasswordIterations(1000).withPublicSyncUrl("ws://127.0.0.1:" + syncProxy.port()),
-                     Clock.systemUTC())) {
-            httpProxy.forwardTo(new InetSocketAddress("127.0.0.1", server.httpPort()));
-            syncProxy.forwardTo(new InetSocketAddress("127.0.0.1", server.syncPort()));
-            server.addUser("alice", PASSWORD.toCharArray());
-            FxToolkit.registerPrimaryStage();
-            QuireApp app = (QuireApp) FxToolkit.setupApplication(() -> new QuireApp(dir.resolve("home"),
-                    "http://127.0.0.1:" + httpProxy.port()));
+        try (TeamServer team = new TeamServer(dir)) {
+            TcpFaultProxy syncProxy = team.syncProxy;
+            QuireServer server = team.server;
+            QuireApp app = team.app();
             FxRobot robot = new FxRobot();
             try {
-                robot.clickOn("#user").write("alice");
-                robot.clickOn("#password").write(PASSWORD);
-                robot.clickOn("#signIn");
-                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#newDocument").tryQuery()
-                        .isPresent());
-                robot.clickOn("#newDocument");
-                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#editor").tryQuery().isPresent());
-                Label status = robot.lookup("#status").queryAs(Label.class);
-                robot.clickOn("#editor").write("abc");
-                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> status.getText().equals("Saved · online"));
-
-                syncProxy.refuse(true); // the network drops
-                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> status.getText().startsWith("Reconnecting"));
-                robot.write("def"); // typing never blocks (no second click: a fast one would select the word)
-                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
-                        () -> status.getText().endsWith("3 edits saved on this computer"));
+                Label status = abcSavedThenDefOffline(robot, syncProxy);
                 assertEquals("abcdef", robot.lookup("#editor").queryAs(StyleClassedTextArea.class).getText());
                 assertTrue(robot.lookup("#retryNow").query().isVisible());
 
@@ -85,29 +64,13 @@ class StatusBarTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void signingOutClosesEveryWindowKeepsTheQueuedEditsAndTheSameUserGetsThemBack() throws Exception {
-        try (TcpFaultProxy httpProxy = new TcpFaultProxy(); TcpFaultProxy syncProxy = new TcpFaultProxy();
-             QuireServer server = QuireServer.start(ServerConfig.defaults(dir.resolve("server")).onFreePorts()
-                     .withPasswordIterations(1000).withPublicSyncUrl("ws://127.0.0.1:" + syncProxy.port()),
-                     Clock.systemUTC())) {
-            httpProxy.forwardTo(new InetSocketAddress("127.0.0.1", server.httpPort()));
-            syncProxy.forwardTo(new InetSocketAddress("127.0.0.1", server.syncPort()));
-            server.addUser("alice", PASSWORD.toCharArray());
-            FxToolkit.registerPrimaryStage();
-            QuireApp app = (QuireApp) FxToolkit.setupApplication(() -> new QuireApp(dir.resolve("home"),
-                    "http://127.0.0.1:" + httpProxy.port()));
+        try (TeamServer team = new TeamServer(dir)) {
+            TcpFaultProxy syncProxy = team.syncProxy;
+            QuireServer server = team.server;
+            QuireApp app = team.app();
             FxRobot robot = new FxRobot();
             try {
-                signIn(robot);
-                robot.clickOn("#newDocument");
-                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#editor").tryQuery().isPresent());
-                Label status = robot.lookup("#status").queryAs(Label.class);
-                robot.clickOn("#editor").write("abc");
-                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> status.getText().equals("Saved · online"));
-                syncProxy.refuse(true);
-                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> status.getText().startsWith("Reconnecting"));
-                robot.write("def");
-                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
-                        () -> status.getText().endsWith("3 edits saved on this computer"));
+                abcSavedThenDefOffline(robot, syncProxy);
 
                 robot.clickOn("#signOut");
                 WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#signIn").tryQuery().isPresent());
@@ -129,11 +92,62 @@ class StatusBarTest {
         }
     }
 
+    /**
+     * Signs in, types "abc" into a new document until the bar says it is saved online, cuts the network and types
+     * "def": the bar counts the 3 edits kept on this computer (typing never blocks). Returns the status bar.
+     */
+    private static Label abcSavedThenDefOffline(FxRobot robot, TcpFaultProxy syncProxy) throws Exception {
+        signIn(robot);
+        robot.clickOn("#newDocument");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#editor").tryQuery().isPresent());
+        Label status = robot.lookup("#status").queryAs(Label.class);
+        robot.clickOn("#editor").write("abc");
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> status.getText().equals("Saved · online"));
+        syncProxy.refuse(true); // the network drops
+        WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> status.getText().startsWith("Reconnecting"));
+        robot.write("def"); // no second click: a fast one would select the word
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                () -> status.getText().endsWith("3 edits saved on this computer"));
+        return status;
+    }
+
     private static void signIn(FxRobot robot) throws Exception {
         robot.clickOn("#user").write("alice");
         robot.clickOn("#password").write(PASSWORD);
         robot.clickOn("#signIn");
         WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#newDocument").tryQuery().isPresent());
+    }
+
+    /** A team server on loopback behind a fault proxy per port (discovery advertises the proxies), user alice. */
+    private static final class TeamServer implements AutoCloseable {
+        final TcpFaultProxy httpProxy = new TcpFaultProxy();
+        final TcpFaultProxy syncProxy = new TcpFaultProxy();
+        final QuireServer server;
+        private final Path dir;
+
+        TeamServer(Path dir) throws Exception {
+            this.dir = dir;
+            server = QuireServer.start(ServerConfig.defaults(dir.resolve("server")).onFreePorts()
+                    .withPasswordIterations(1000).withPublicSyncUrl("ws://127.0.0.1:" + syncProxy.port()),
+                    Clock.systemUTC());
+            httpProxy.forwardTo(new InetSocketAddress("127.0.0.1", server.httpPort()));
+            syncProxy.forwardTo(new InetSocketAddress("127.0.0.1", server.syncPort()));
+            server.addUser("alice", PASSWORD.toCharArray());
+        }
+
+        /** The app, started at this server's sign-in (through the HTTP proxy). */
+        QuireApp app() throws Exception {
+            FxToolkit.registerPrimaryStage();
+            return (QuireApp) FxToolkit.setupApplication(() -> new QuireApp(dir.resolve("home"),
+                    "http://127.0.0.1:" + httpProxy.port()));
+        }
+
+        @Override
+        public void close() {
+            server.close();
+            syncProxy.close();
+            httpProxy.close();
+        }
     }
 
     /** The one document alice has, as the server stores it. */
