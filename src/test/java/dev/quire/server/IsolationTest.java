@@ -65,6 +65,10 @@ class IsolationTest {
             b2.awaitText(textB.toString());
             awaitAwareness(a2, a1.doc.clientId(), "cursor-of-anna-4");
             awaitAwareness(b2, b1.doc.clientId(), "cursor-of-boris-4");
+            // the senders get their own states relayed back too (as from y-websocket); wait for those as well, or a
+            // busy machine checks them before they arrive (a CI run did)
+            awaitAwareness(a1, a1.doc.clientId(), "cursor-of-anna-4");
+            awaitAwareness(b1, b1.doc.clientId(), "cursor-of-boris-4");
 
             for (SyncTestClient c : List.of(a1, a2)) {
                 assertOnly(c, a, textA.toString(), b, "BRAVO", "cursor-of-boris");
