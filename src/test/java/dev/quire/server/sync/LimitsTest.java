@@ -103,7 +103,11 @@ class LimitsTest {
     void aFloodCloses1008RateLimited() throws Exception {
         SyncTestClient.Closed closed = misbehaving(c -> c.withRate(new SyncServerConfig.RateLimit(1, 20)), false, m -> {
             for (int i = 0; i < 40; i++) {
-                m.sendMessage(new QueryAwareness());
+                try {
+                    m.sendMessage(new QueryAwareness());
+                } catch (org.java_websocket.exceptions.WebsocketNotConnectedException closedAlready) {
+                    break; // the server cut the flood short before it was all sent: what this test wants
+                }
             }
         });
         assertEquals(1008, closed.code());
