@@ -55,7 +55,10 @@ final class EditorWindow {
         PresenceLayer presence = new PresenceLayer(area, document, userId);
         javafx.scene.layout.Region gap = new javafx.scene.layout.Region();
         HBox.setHgrow(gap, javafx.scene.layout.Priority.ALWAYS);
-        HBox bar = new HBox(6, status, retryNow, gap, presence.whoIsHere());
+        Label words = new Label(WordCount.describe(area.getText()));
+        words.setId("words");
+        area.textProperty().addListener((o, was, now) -> words.setText(WordCount.describe(now)));
+        HBox bar = new HBox(12, status, retryNow, gap, presence.whoIsHere(), words);
         bar.setAlignment(Pos.CENTER_LEFT);
         root.setBottom(bar);
         stage.setScene(new Scene(root, 720, 520));

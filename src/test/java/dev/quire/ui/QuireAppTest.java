@@ -58,6 +58,8 @@ class QuireAppTest {
                     doc.doc().getText(OpenDocument.TEXT).insert(5, ", world");
                 }
                 WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> editor.getText().equals("hello, world"));
+                WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS,
+                        () -> robot.lookup("#words").queryAs(Label.class).getText().equals("2 words"));
 
                 // presence both ways: the other client's caret is drawn with its name listed; the window's goes out
                 String at5;
