@@ -51,7 +51,9 @@ final class EditorWindow {
         ticker.setCycleCount(Timeline.INDEFINITE);
         ticker.play();
 
+        FindBar findBar = new FindBar(area, binding);
         BorderPane root = new BorderPane(new VirtualizedScrollPane<>(area));
+        root.setTop(findBar);
         PresenceLayer presence = new PresenceLayer(area, document, userId);
         javafx.scene.layout.Region gap = new javafx.scene.layout.Region();
         HBox.setHgrow(gap, javafx.scene.layout.Priority.ALWAYS);
@@ -70,6 +72,8 @@ final class EditorWindow {
                 newDocument);
         stage.getScene().getAccelerators().put(new KeyCodeCombination(KeyCode.W, KeyCombination.SHORTCUT_DOWN),
                 stage::close);
+        stage.getScene().getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN),
+                findBar::show);
         stage.getScene().getAccelerators().put(new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN),
                 () -> show(document.status()));
     }

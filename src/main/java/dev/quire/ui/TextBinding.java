@@ -51,7 +51,7 @@ public final class TextBinding {
         }
         renderFormatting();
         synchronized (doc) {
-            this.undo = UndoManager.builder(text).trackOrigin(this).build();
+            this.undo = UndoManager.builder(text).trackOrigin(this).trackOrigin(replaceOrigin).build();
         }
         // the area's own undo would also undo what others typed: Shortcut+Z / Shift+Shortcut+Z / Shortcut+Y go here
         area.setUndoManager(UndoUtils.noOpUndoManager());
@@ -157,6 +157,40 @@ public final class TextBinding {
             area.setStyleSpans(0, spans.create());
         }
     }
+
+    /**
+     * Replaces every case-insensitive occurrence of {@code needle} with {@code replacement}, as one transaction with
+     * this window as origin (so one undo takes it back); returns how many. The area follows as for a remote change.
+     */
+    public int replaceAll(String needle, String replacement) {
+        if (needle.isEmpty()) {
+            return 0;
+        }
+        int[] replaced = {0};
+        synchronized (doc) {
+            String hay = text.toString().toLowerCase(java.util.Locale.ROOT);
+            String n = needle.toLowerCase(java.util.Locale.ROOT);
+            List<Integer> at = new ArrayList<>();
+            for (int i = hay.indexOf(n); i >= 0; i = hay.indexOf(n, i + n.length())) {
+                at.add(i);
+            }
+            undo.stopCapturing(); // its own undo step, not merged with typing just before
+            doc.transact(t -> {
+                for (int k = at.size() - 1; k >= 0; k--) { // from the end: earlier indexes stay valid
+                    text.delete(at.get(k), needle.length());
+                    if (!replacement.isEmpty()) {
+                        text.insert(at.get(k), replacement);
+                    }
+                }
+            }, replaceOrigin);
+            undo.stopCapturing(); // nor with typing just after
+            replaced[0] = at.size();
+        }
+        return replaced[0];
+    }
+
+    /** The origin of a replace-all: tracked by the undo manager, but not this binding's (so the area pulls it). */
+    private final Object replaceOrigin = new Object();
 
     /** Undoes this window's last own edit (others' edits stay); the area follows as for a remote change. */
     public void undo() {

@@ -72,13 +72,24 @@ class QuireAppTest {
                 doc.setPresence(at5);
                 Label here = robot.lookup("#here").queryAs(Label.class);
                 WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> here.getText().equals("Here: " + local.user()));
-                assertTrue(editor.lookupAll(".caret").size() >= 2, "the other caret is drawn beside the own one");
+                // the other caret is drawn beside the own one (its node joins the area at the next layout pulse)
+                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> editor.lookupAll(".caret").size() >= 2);
                 WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> doc.presence().values().stream()
                         .anyMatch(state -> state.contains("\"cursor\"")));
                 doc.close();
             } finally {
                 env.loop().shutdownNow();
             }
+
+            // find and replace: Shortcut+F, Enter selects the match, "Replace all" is one edit that the other side sees
+            robot.clickOn("#editor").press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.F)
+                    .release(javafx.scene.input.KeyCode.F, javafx.scene.input.KeyCode.CONTROL);
+            robot.write("WORLD").type(javafx.scene.input.KeyCode.ENTER);
+            assertEquals("world", editor.getSelectedText());
+            assertEquals("1 match", robot.lookup("#matches").queryAs(Label.class).getText());
+            robot.clickOn("#replace").write("there");
+            robot.clickOn("#replaceAll");
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> editor.getText().equals("hello, there"));
 
             // the usual keys: Shortcut+N opens a second, new document; Shortcut+W closes it again
             robot.clickOn("#editor").press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.N)

@@ -25,11 +25,12 @@ class TextBindingTest {
     private static final String REMOTE = "remote"; // not Object: TestFX fills Object fields with itself
     private final Doc doc = new Doc();
     private StyleClassedTextArea area;
+    private TextBinding binding;
 
     @Start
     void start(Stage stage) {
         area = new StyleClassedTextArea();
-        TextBinding.bind(area, doc, "text");
+        binding = TextBinding.bind(area, doc, "text");
         stage.setScene(new Scene(area, 400, 200));
         stage.show();
     }
@@ -97,6 +98,18 @@ class TextBindingTest {
         robot.press(KeyCode.CONTROL, KeyCode.B).release(KeyCode.B, KeyCode.CONTROL); // all bold already: off
         assertTrue(area.getStyleAtPosition(2).isEmpty(), area.getStyleAtPosition(2).toString());
         assertEquals("hello", text(doc).substring(0, 5));
+    }
+
+    @Test
+    void replaceAllIsOneEditThatOneUndoTakesBack(FxRobot robot) throws Exception {
+        robot.clickOn(area).write("a cat, a Cat, a dog");
+        int[] n = new int[1];
+        robot.interact(() -> n[0] = binding.replaceAll("cat", "bird"));
+        assertEquals(2, n[0]);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> area.getText().equals("a bird, a bird, a dog"));
+        robot.interact(binding::undo);
+        WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, () -> area.getText().equals("a cat, a Cat, a dog"));
+        assertEquals("a cat, a Cat, a dog", text(doc));
     }
 
     private void applyFromOther(Doc other) {
