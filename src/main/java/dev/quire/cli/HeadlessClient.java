@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -115,18 +114,11 @@ final class HeadlessClient {
     }
 
     private static void awaitConnected(OpenDocument doc, Duration timeout) throws Exception {
-        CompletableFuture<Void> connected = new CompletableFuture<>();
-        doc.addListener(s -> {
-            if (s.connection().state() == ConnectionState.CONNECTED) {
-                connected.complete(null);
-            }
-        });
-        if (doc.status().connection().state() != ConnectionState.CONNECTED) {
-            try {
-                connected.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                // the summary says what is still queued
-            }
+        try {
+            doc.when(s -> s.connection().state() == ConnectionState.CONNECTED)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // the summary says what is still queued
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * One document window's document: the {@link Doc} (loaded from the local store, so it opens offline), its own
@@ -39,7 +40,11 @@ public final class OpenDocument implements AutoCloseable {
     private final Object statusLock = new Object();
     // guarded by statusLock
     private DocumentStatus status;
-    private final List<CompletableFuture<DocumentStatus>> drainWaiters = new CopyOnWriteArrayList<>();
+    /** Futures waiting for a status that passes their test ({@link #when}). */
+    private record Waiter(Predicate<DocumentStatus> test, CompletableFuture<DocumentStatus> future) {
+    }
+
+    private final List<Waiter> waiters = new CopyOnWriteArrayList<>();
 
     OpenDocument(String id, LocalStore store, String userId, Clock clock, ConnectionFactory connections,
                  java.util.concurrent.Executor storeWriter, Runnable onClose) {
@@ -110,14 +115,21 @@ public final class OpenDocument implements AutoCloseable {
      * complete (offline, signed out): callers put a timeout on it.
      */
     public CompletableFuture<DocumentStatus> drained() {
-        CompletableFuture<DocumentStatus> f = new CompletableFuture<>();
-        drainWaiters.add(f);
+        return when(s -> s.queued() == 0);
+    }
+
+    /**
+     * Completes with the first status that passes {@code test}: the current one if it does, else a later one. It may
+     * never complete: callers put a timeout on it.
+     */
+    public CompletableFuture<DocumentStatus> when(Predicate<DocumentStatus> test) {
+        Waiter w = new Waiter(test, new CompletableFuture<>());
+        waiters.add(w);
         DocumentStatus now = status();
-        if (now.queued() == 0) {
-            drainWaiters.remove(f);
-            f.complete(now);
+        if (test.test(now) && waiters.remove(w)) {
+            w.future().complete(now);
         }
-        return f;
+        return w.future();
     }
 
     /**
@@ -186,10 +198,9 @@ public final class OpenDocument implements AutoCloseable {
         for (Consumer<DocumentStatus> l : listeners) {
             l.accept(after);
         }
-        if (after.queued() == 0) {
-            for (CompletableFuture<DocumentStatus> f : drainWaiters) {
-                drainWaiters.remove(f);
-                f.complete(after);
+        for (Waiter w : waiters) {
+            if (w.test().test(after) && waiters.remove(w)) {
+                w.future().complete(after);
             }
         }
     }

@@ -75,38 +75,32 @@ final class StoreOutbox implements SyncConnection.Outbox {
 
     @Override
     public void received(byte[] update) {
-        // Off the socket's thread: a remote update is the server's to give again, so a lost write costs a re-fetch.
-        try {
-            writer.execute(() -> keep(update));
-        } catch (RejectedExecutionException closing) {
-            // the account is closing: the server keeps the update, the next sync brings it
-        }
+        // a remote update is the server's to give again, so a lost write costs a re-fetch
+        inBackground("could not keep a received update; the next sync fetches it again",
+                () -> store.appendRemote(docId, update));
     }
 
     @Override
     public void serverState(byte[] stateVector) {
+        inBackground("could not record the sync time", () -> store.markSynced(docId, stateVector));
+    }
+
+    /**
+     * Store work the socket's thread need not wait for, on the account's writer; a failure is logged with {@code
+     * failure} (nothing the user typed is at stake), and the document hears of the sync either way.
+     */
+    private void inBackground(String failure, Runnable work) {
         try {
             writer.execute(() -> {
                 try {
-                    store.markSynced(docId, stateVector); // what "last synced" shows after a restart
+                    work.run();
                 } catch (RuntimeException e) {
-                    log.atWarn().addKeyValue("doc", docId).addKeyValue("error", e.getMessage())
-                            .log("could not record the sync time");
+                    log.atWarn().addKeyValue("doc", docId).addKeyValue("error", e.getMessage()).log(failure);
                 }
                 changes.synced(0);
             });
         } catch (RejectedExecutionException closing) {
-            // the account is closing
+            // the account is closing: the server keeps what this was about, the next sync brings it
         }
-    }
-
-    private void keep(byte[] update) {
-        try {
-            store.appendRemote(docId, update);
-        } catch (RuntimeException e) {
-            log.atWarn().addKeyValue("doc", docId).addKeyValue("error", e.getMessage())
-                    .log("could not keep a received update; the next sync fetches it again");
-        }
-        changes.synced(0);
     }
 }

@@ -301,9 +301,14 @@ public final class SyncConnection implements AutoCloseable {
 
     /** Events from a socket that is no longer the current one are dropped: its attempt is over. */
     private void postFrom(Client from, ConnectionEvent event) {
+        runFrom(from, () -> handle(event));
+    }
+
+    /** Runs {@code work} on the loop if {@code from} is still the current socket by then. */
+    private void runFrom(Client from, Runnable work) {
         loop.execute(() -> {
             if (from == socket) {
-                handle(event);
+                work.run();
             }
         });
     }
@@ -502,12 +507,7 @@ public final class SyncConnection implements AutoCloseable {
                 return;
             }
             if (m instanceof AwarenessUpdate update) {
-                Client self = this;
-                loop.execute(() -> {
-                    if (self == socket) {
-                        presenceReceived(update);
-                    }
-                });
+                runFrom(this, () -> presenceReceived(update));
                 return;
             }
             if (m instanceof Ack ack) {
@@ -535,12 +535,7 @@ public final class SyncConnection implements AutoCloseable {
                 outbox.serverState(serverState);
             }
             if (m instanceof SyncStep2) {
-                Client self = this;
-                loop.execute(() -> {
-                    if (self == socket) {
-                        step1Answered();
-                    }
-                });
+                runFrom(this, SyncConnection.this::step1Answered);
             }
         }
 

@@ -100,8 +100,7 @@ public final class Profiles {
         if (userId == null || userId.isEmpty()) {
             throw new IllegalArgumentException("a profile needs a user id");
         }
-        String name = SafeNames.clean(normalized.getHost() + (normalized.getPort() == -1 ? ""
-                : "_" + normalized.getPort())) + "-" + SafeNames.clean(userId) + "-"
+        String name = hostPart(normalized) + "-" + SafeNames.clean(userId) + "-"
                 + SafeNames.hash(normalized.toString(), userId);
         return new Profile(normalized, userId, root.resolve(PROFILES_DIR).resolve(name));
     }
@@ -123,9 +122,13 @@ public final class Profiles {
      */
     public Path serverDescription(URI server) {
         URI normalized = normalize(server);
-        String name = SafeNames.clean(normalized.getHost() + (normalized.getPort() == -1 ? ""
-                : "_" + normalized.getPort())) + "-" + SafeNames.hash(normalized.toString());
+        String name = hostPart(normalized) + "-" + SafeNames.hash(normalized.toString());
         return root.resolve(SERVERS_DIR).resolve(name + ".json");
+    }
+
+    /** The readable start of a file name for a server: host and port, made safe. */
+    private static String hostPart(URI normalized) {
+        return SafeNames.clean(normalized.getHost() + (normalized.getPort() == -1 ? "" : "_" + normalized.getPort()));
     }
 
     /** Writes {@code text} to {@code file} whole or not at all (a temporary file renamed over it). */

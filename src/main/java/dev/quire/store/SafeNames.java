@@ -17,10 +17,14 @@ final class SafeNames {
     private SafeNames() {
     }
 
+    /** The characters a safe name keeps (lower case, as {@link #clean} lowers first). */
+    private static boolean kept(int ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '_';
+    }
+
     /** Whether {@code s} is made only of what {@link #clean} keeps (any length), and does not start with a dot. */
     static boolean isClean(String s) {
-        return !s.isEmpty() && s.charAt(0) != '.' && s.chars().allMatch(ch -> (ch >= 'a' && ch <= 'z')
-                || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '_');
+        return !s.isEmpty() && s.charAt(0) != '.' && s.chars().allMatch(SafeNames::kept);
     }
 
     /** A readable, safe prefix of {@code s} (possibly empty). */
@@ -30,8 +34,7 @@ final class SafeNames {
             if (b.length() == MAX_PART) {
                 break;
             }
-            boolean ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '_';
-            b.append(ok ? ch : '_');
+            b.append(kept(ch) ? ch : '_');
         }
         int start = 0;
         while (start < b.length() && b.charAt(start) == '.') {

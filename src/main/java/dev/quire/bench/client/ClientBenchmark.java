@@ -29,7 +29,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
@@ -202,16 +201,7 @@ public final class ClientBenchmark {
     }
 
     private static void awaitStatus(OpenDocument doc, Predicate<DocumentStatus> p) throws Exception {
-        CompletableFuture<DocumentStatus> f = new CompletableFuture<>();
-        doc.addListener(s -> {
-            if (p.test(s)) {
-                f.complete(s);
-            }
-        });
-        if (p.test(doc.status())) {
-            return;
-        }
-        f.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        doc.when(p).get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     private static Row row(String measure, long[] nanos, String peer, long[] peerNanos, String target) {
