@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
 @Command(
         name = "bench",
         description = "Benchmarks.",
-        subcommands = {BenchSyncCommand.class, BenchClientCommand.class})
+        subcommands = {BenchSyncCommand.class, BenchClientCommand.class, BenchUiCommand.class})
 final class BenchCommand {
 }

@@ -28,7 +28,8 @@ public final class Main implements Callable<Integer> {
 
     /** Opens the desktop app and returns when it closes; tests put a recorder here instead of real windows. */
     interface AppLauncher {
-        void launch(Path dataDir, String serverUrl);
+        /** Runs the app until it quits; false when Quire already ran on that folder and showed its window instead. */
+        boolean launch(Path dataDir, String serverUrl);
     }
 
     static AppLauncher launcher = QuireApp::launch;
@@ -50,7 +51,9 @@ public final class Main implements Callable<Integer> {
             spec.commandLine().usage(err);
             return 1;
         }
-        launcher.launch(data, server);
+        if (!launcher.launch(data, server)) {
+            spec.commandLine().getOut().println("Quire is already running with this data folder: it shows its window.");
+        }
         return 0;
     }
 

@@ -35,6 +35,8 @@ public final class Account implements AutoCloseable {
     private final List<OpenDocument> open = new CopyOnWriteArrayList<>();
     /** Keeps the server's updates in the store, off the sockets' threads (one writer: the store groups commits). */
     private final ExecutorService storeWriter;
+    /** A refresh failed for a transient reason and none has succeeded since ("Session expires soon — renewing"). */
+    private volatile boolean renewing;
 
     Account(ClientEngine engine, Session session, Profile profile, LocalStore store) {
         this.engine = engine;
@@ -79,6 +81,67 @@ public final class Account implements AutoCloseable {
         return accessToken().thenCompose(token -> engine.documentsApi().create(token, title));
     }
 
+    /**
+     * A request to the server's document API (sharing, renaming, export…) with a fresh access token from the session.
+     * Fails once the session has ended.
+     */
+    public <T> CompletableFuture<T> request(
+            java.util.function.BiFunction<DocumentsApi, String, CompletableFuture<T>> call) {
+        return accessToken().thenCompose(token -> call.apply(engine.documentsApi(), token));
+    }
+
+    /**
+     * The user's workspaces and the documents of one of them ({@code workspaceId}, or null for the default one), as
+     * the server lists them; kept in the profile, so that without the server the last list is shown instead
+     * ({@link Listing#cached()}).
+     */
+    public CompletableFuture<Listing> listing(String workspaceId) {
+        ListingCache cache = new ListingCache(profile.directory());
+        return request((api, token) -> api.workspaces(token).thenCompose(spaces -> {
+            String ws = workspaceId != null && spaces.stream().anyMatch(w -> w.id().equals(workspaceId))
+                    ? workspaceId : spaces.stream().filter(DocumentsApi.WorkspaceInfo::isDefault)
+                    .map(DocumentsApi.WorkspaceInfo::id).findFirst().orElse(spaces.get(0).id());
+            return api.list(token, ws).thenApply(docs -> new Listing(spaces, ws, docs, false));
+        })).thenApply(listing -> {
+            cache.save(listing);
+            return listing;
+        }).exceptionallyCompose(failure -> {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            if (cause instanceof DocumentsApi.ApiException) {
+                return CompletableFuture.failedFuture(cause); // the server answered: its answer stands
+            }
+            return cache.load(workspaceId).map(CompletableFuture::completedFuture)
+                    .orElseGet(() -> CompletableFuture.failedFuture(cause));
+        });
+    }
+
+    /**
+     * What the document list shows: the workspaces, the one shown and its documents.
+     *
+     * @param cached true when the server could not be asked and this is the list kept from last time
+     */
+    public record Listing(List<DocumentsApi.WorkspaceInfo> workspaces, String workspace,
+                          List<DocumentsApi.DocumentInfo> documents, boolean cached) {
+    }
+
+    /**
+     * Writes this profile (every document on this computer, and this user's unsent edits) to one file, to restore on
+     * another machine ({@link #restore}).
+     */
+    public ProfileBackup.Summary backup(java.nio.file.Path file) throws java.io.IOException {
+        return ProfileBackup.write(store, profile, file);
+    }
+
+    /**
+     * Restores a backup of this user on this server: its documents join this computer's, and its unsent edits are
+     * queued to be sent when each document opens. A damaged file, or another user's, changes nothing.
+     */
+    public ProfileBackup.Summary restore(java.nio.file.Path file) throws java.io.IOException,
+            ProfileBackup.BackupException {
+        return ProfileBackup.restore(store, profile, file);
+    }
+
     /** Why the session ended, or empty while signed in. */
     public Optional<SessionEvent.SessionEnded> ended() {
         return session.ended();
@@ -94,11 +157,23 @@ public final class Account implements AutoCloseable {
      * its own window with its own connection.
      */
     public OpenDocument open(String docId) {
+        return open(docId, Runnable::run);
+    }
+
+    /**
+     * As {@link #open(String)}, applying the server's updates to the document on {@code remoteOn}: a window passes
+     * its UI thread, so that its text and the document change in one order.
+     */
+    public OpenDocument open(String docId, java.util.concurrent.Executor remoteOn) {
         OpenDocument[] self = new OpenDocument[1];
-        OpenDocument d = new OpenDocument(docId, store, session.userId(), engine.clock(), this::connection,
-                storeWriter, () -> open.remove(self[0]));
+        OpenDocument d = new OpenDocument(docId, store, session.userId(), engine.clock(), (id, doc, outbox) -> {
+            SyncConnection c = connection(id, doc, outbox);
+            c.applyRemoteOn(remoteOn);
+            return c;
+        }, storeWriter, () -> open.remove(self[0]));
         self[0] = d;
         open.add(d);
+        d.renewing(renewing);
         d.connect();
         return d;
     }
@@ -182,8 +257,15 @@ public final class Account implements AutoCloseable {
 
     private void onSessionEvent(SessionEvent event) {
         if (event instanceof SessionEvent.TokenRefreshed refreshed) {
+            renewing = false;
             String value = refreshed.token().value();
-            open.forEach(d -> d.renew(value));
+            open.forEach(d -> {
+                d.renewing(false);
+                d.renew(value);
+            });
+        } else if (event instanceof SessionEvent.RefreshFailed) {
+            renewing = true;
+            open.forEach(d -> d.renewing(true));
         } else if (event instanceof SessionEvent.SessionEnded) {
             open.forEach(OpenDocument::sessionEnded);
         }

@@ -4,7 +4,6 @@ import dev.quire.crdt.Doc;
 import dev.quire.crdt.Updates;
 import dev.quire.net.SyncConnection;
 import dev.quire.store.LocalStore;
-import dev.quire.sync.ConnectionMachine.Snapshot;
 import dev.quire.sync.ConnectionState;
 import java.time.Clock;
 import java.util.List;
@@ -55,30 +54,29 @@ public final class OpenDocument implements AutoCloseable {
         this.onClose = onClose;
         this.doc = new Doc();
         Updates.applyUpdate(doc, store.load(id), LOADED);
-        this.status = new DocumentStatus(Snapshot.INITIAL, store.unsentCount(id, userId),
-                store.syncMetadata(id).map(m -> m.lastSynced()), Optional.empty());
+        this.status = DocumentStatus.opening(store.unsentCount(id, userId),
+                store.syncMetadata(id).map(m -> m.lastSynced()));
         StoreOutbox outbox = new StoreOutbox(store, id, userId, storeWriter, new StoreOutbox.Changes() {
             @Override
             public void queued() {
-                update(s -> new DocumentStatus(s.connection(), s.queued() + 1, s.lastSynced(), Optional.empty()));
+                update(s -> s.withQueued(s.queued() + 1).withSaveError(Optional.empty()));
             }
 
             @Override
             public void saveFailed(String why) {
-                update(s -> new DocumentStatus(s.connection(), s.queued(), s.lastSynced(), Optional.of(why)));
+                update(s -> s.withSaveError(Optional.of(why)));
             }
 
             @Override
             public void synced(int removed) {
                 int queued = removed > 0 ? store.unsentCount(id, userId) : -1;
-                update(s -> new DocumentStatus(s.connection(), queued >= 0 ? queued : s.queued(),
-                        Optional.of(clock.instant()), s.saveError()));
+                update(s -> s.withSynced(queued >= 0 ? queued : s.queued(), clock.instant()));
             }
         });
         this.connection = connections.create(id, doc, outbox);
-        connection.addListener(snapshot -> update(s -> new DocumentStatus(snapshot, s.queued(),
-                snapshot.state() == ConnectionState.CONNECTED ? Optional.of(clock.instant()) : s.lastSynced(),
-                s.saveError())));
+        connection.addListener(snapshot -> update(s -> s.withConnection(snapshot,
+                snapshot.state() == ConnectionState.CONNECTED ? Optional.of(clock.instant()) : s.lastSynced())));
+        connection.addReadOnlyListener(readOnly -> update(s -> s.withReadOnly(readOnly)));
     }
 
     /** Makes a document's connection; the account knows the server, the session and the threads. */
@@ -175,6 +173,12 @@ public final class OpenDocument implements AutoCloseable {
 
     void sessionEnded() {
         connection.sessionEnded();
+        update(s -> s.withRenewing(false));
+    }
+
+    /** The session's refresh is failing and being retried (true), or succeeded again (false). */
+    void renewing(boolean failing) {
+        update(s -> s.withRenewing(failing));
     }
 
     /** Closes the window's connection; what is queued stays in the outbox for next time. */

@@ -258,6 +258,26 @@ public final class SyncConnection implements AutoCloseable {
         post(new ConnectionEvent.RetryNow());
     }
 
+    /**
+     * Applies the server's updates to the document on {@code executor} instead of the socket's thread: a UI applies
+     * them on its own thread, so its text and the document change in one order (call before {@link #open}).
+     */
+    public void applyRemoteOn(java.util.concurrent.Executor executor) {
+        this.remoteOn = java.util.Objects.requireNonNull(executor);
+    }
+
+    private volatile java.util.concurrent.Executor remoteOn = Runnable::run;
+
+    /**
+     * Hears whether the server lets this user only read the document: told on every connect (auth-ok) and whenever
+     * the user's role changes on a live connection. On no particular thread.
+     */
+    public void addReadOnlyListener(Consumer<Boolean> listener) {
+        readOnlyListeners.add(listener);
+    }
+
+    private final List<Consumer<Boolean>> readOnlyListeners = new CopyOnWriteArrayList<>();
+
     public void networkDown() {
         post(new ConnectionEvent.NetworkDown());
     }
@@ -502,7 +522,8 @@ public final class SyncConnection implements AutoCloseable {
                 close(1007, e.kind().name());
                 return;
             }
-            if (m instanceof AuthOk) {
+            if (m instanceof AuthOk ok) {
+                readOnlyListeners.forEach(l -> l.accept(ok.readOnly()));
                 postFrom(this, new ConnectionEvent.AuthOk());
                 return;
             }
@@ -514,29 +535,35 @@ public final class SyncConnection implements AutoCloseable {
                 outbox.acknowledged(ack.clientId(), ack.clock());
                 return;
             }
-            byte[] remote = null;
-            byte[] serverState = null;
-            synchronized (doc) {
-                if (m instanceof SyncStep1 s1) {
+            if (m instanceof SyncStep1 s1) {
+                synchronized (doc) {
                     send(ProtocolCodec.encode(SyncProtocol.syncStep2(doc, s1.stateVector())));
-                    serverState = s1.stateVector();
-                } else if (m instanceof SyncStep2 s2) {
-                    Updates.applyUpdate(doc, s2.update(), REMOTE);
-                    remote = s2.update();
-                } else if (m instanceof SyncUpdate u) {
-                    Updates.applyUpdate(doc, u.update(), REMOTE);
-                    remote = u.update();
                 }
+                outbox.serverState(s1.stateVector());
+                return;
             }
-            if (remote != null) {
+            byte[] remote = m instanceof SyncStep2 s2 ? s2.update() : m instanceof SyncUpdate u ? u.update() : null;
+            if (remote == null) {
+                return;
+            }
+            boolean step2 = m instanceof SyncStep2;
+            Client self = this;
+            remoteOn.execute(() -> {
+                try {
+                    synchronized (doc) {
+                        Updates.applyUpdate(doc, remote, REMOTE);
+                    }
+                } catch (RuntimeException e) {
+                    log.atWarn().addKeyValue("url", url).addKeyValue("error", e.toString())
+                            .log("the server sent an update that cannot be applied");
+                    self.close(1007, "INVALID_UPDATE");
+                    return;
+                }
                 outbox.received(remote); // outside the document's lock: editors need not wait for the disk
-            }
-            if (serverState != null) {
-                outbox.serverState(serverState);
-            }
-            if (m instanceof SyncStep2) {
-                runFrom(this, SyncConnection.this::step1Answered);
-            }
+                if (step2) {
+                    runFrom(self, SyncConnection.this::step1Answered);
+                }
+            });
         }
 
         @Override

@@ -126,6 +126,9 @@ public final class ProtocolCodec {
             e.writeVarUint(QUIRE_AUTH_OK);
             e.writeVarString(m.userId());
             e.writeVarUint(m.expiresAtEpochSeconds());
+            if (m.readOnly()) {
+                e.writeVarUint(1); // only then: a writer's auth-ok stays byte for byte what it always was
+            }
         } else if (message instanceof Renew m) {
             e.writeVarUint(QUIRE_RENEW);
             e.writeVarString(m.accessToken());
@@ -270,7 +273,9 @@ public final class ProtocolCodec {
         long quireType = r.varUint("the Quire message type");
         if (quireType == QUIRE_AUTH_OK) {
             String userId = r.string("the auth-ok user id");
-            return new AuthOk(userId, r.varUint("the auth-ok expiry"));
+            long expiry = r.varUint("the auth-ok expiry");
+            boolean readOnly = r.in.hasContent() && r.varUint("the auth-ok read-only flag") == 1;
+            return new AuthOk(userId, expiry, readOnly);
         } else if (quireType == QUIRE_RENEW) {
             return new Renew(r.string("the renew access token"));
         } else if (quireType == QUIRE_ACK) {

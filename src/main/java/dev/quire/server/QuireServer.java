@@ -54,10 +54,12 @@ public final class QuireServer implements AutoCloseable {
     private final SyncServer sync;
     private final HttpApi http;
     private final PrometheusMeterRegistry metrics;
+    private final TokenService tokens; // null with an external identity provider
 
     private QuireServer(ServerConfig config, List<AutoCloseable> parts, FileUserDirectory users,
                         KeyRing keys, PasswordHasher hasher, SyncServer sync, HttpApi http,
-                        PrometheusMeterRegistry metrics) {
+                        PrometheusMeterRegistry metrics, TokenService tokens) {
+        this.tokens = tokens;
         this.config = config;
         this.parts = parts;
         this.users = users;
@@ -162,7 +164,7 @@ public final class QuireServer implements AutoCloseable {
             log.atInfo().addKeyValue("http", http.port()).addKeyValue("sync", sync.port())
                     .addKeyValue("data", config.dataDir().toAbsolutePath()).addKeyValue("issuer", issuer)
                     .addKeyValue("external_idp", config.trustJwks() != null).log("Quire server started");
-            return new QuireServer(config, List.copyOf(opened), users, keys, hasher, sync, http, metrics);
+            return new QuireServer(config, List.copyOf(opened), users, keys, hasher, sync, http, metrics, tokens);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
@@ -215,6 +217,18 @@ public final class QuireServer implements AutoCloseable {
     /** Adds a user (as {@code ./quire server user add} does); for the embedded server and tests. */
     public User addUser(String name, char[] password) {
         return users.add(name, hasher.hash(password));
+    }
+
+    /**
+     * Ends every session of a user (an admin's "sign out everywhere"): their refresh tokens are revoked, so each app
+     * is refused at its next refresh and signs out. Returns how many sessions ended; 0 for an unknown user or with an
+     * external identity provider (it owns the sessions).
+     */
+    public int signOutEverywhere(String userName) {
+        if (tokens == null) {
+            return 0;
+        }
+        return users.byName(userName).map(u -> tokens.revokeAllOf(u.id())).orElse(0);
     }
 
     public FileUserDirectory users() {

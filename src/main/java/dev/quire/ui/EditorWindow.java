@@ -1,89 +1,108 @@
 package dev.quire.ui;
 
-import dev.quire.engine.DocumentStatus;
 import dev.quire.engine.OpenDocument;
-import dev.quire.sync.ConnectionState;
-import java.time.Instant;
-import javafx.animation.KeyFrame;
-import javafx.animation.Timeline;
-import javafx.application.Platform;
+import dev.quire.net.DocumentsApi.DocumentInfo;
+import java.util.function.Consumer;
+import javafx.beans.binding.Bindings;
+import javafx.scene.Node;
 import javafx.scene.Scene;
-import javafx.geometry.Pos;
-import javafx.scene.control.Hyperlink;
-import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.TextInputDialog;
+import javafx.scene.control.ToggleGroup;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
-import javafx.scene.layout.HBox;
 import javafx.scene.layout.BorderPane;
 import javafx.stage.Stage;
-import javafx.util.Duration;
-import org.fxmisc.flowless.VirtualizedScrollPane;
-import org.fxmisc.richtext.StyleClassedTextArea;
 
 /**
- * One document's window: the text, bound to the document ({@link TextBinding}), and a status bar that says what the
- * engine says ({@link StatusLine}), refreshed on every change and once a second (the retry countdown).
+ * A document's window. While signed in it shows the document ({@link EditorPane}); when the session ends it shows
+ * the way in again (sign-in or welcome) in place of the text, and the document's connection is closed. Signing in
+ * as the same user brings the document back in the same window; as someone else, the window closes.
+ *
+ * <p>Menus: File, Edit, Format, View, Account, with the platform's usual keys (Shortcut is Ctrl, or Cmd on macOS).
  */
 final class EditorWindow {
+    /** What the menus ask of the app, beyond this window. */
+    interface App {
+        void newDocument();
+
+        void showDocuments();
+
+        void signOut();
+
+        /** Closes every window (saying first if edits are still queued). */
+        void quit();
+
+        /** Exports the document of this window: as a Yjs update file, plain text or Markdown. */
+        void export(DocumentInfo document, OpenDocument open, Stage owner);
+    }
+
     private final Stage stage = new Stage();
-    private final OpenDocument document;
-    private final StyleClassedTextArea area = new StyleClassedTextArea();
-    private final Label status = new Label();
-    private final Hyperlink retryNow = new Hyperlink("Retry now");
-    private final TextBinding binding;
-    private final Timeline ticker;
+    private final BorderPane root = new BorderPane();
+    private final DocumentInfo info;
+    private final App app;
+    private final ViewSettings view;
+    private final Menu edit = new Menu("_Edit");
+    private final Menu format = new Menu("F_ormat");
+    private final MenuItem export = new MenuItem("_Export…");
+    private EditorPane pane; // null while signed out
 
-    EditorWindow(OpenDocument document, String title, String userId, Runnable newDocument) {
-        this.document = document;
-        area.setId("editor");
-        area.setWrapText(true);
-        area.setAccessibleText("Document text");
-        status.setId("status");
-        status.setAccessibleText("Connection status");
-        retryNow.setId("retryNow");
-        retryNow.setOnAction(e -> document.retryNow());
-        retryNow.managedProperty().bind(retryNow.visibleProperty());
-        binding = TextBinding.bind(area, document.doc(), OpenDocument.TEXT);
-        document.addListener(s -> Platform.runLater(() -> show(s)));
-        show(document.status());
-        ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> show(document.status())));
-        ticker.setCycleCount(Timeline.INDEFINITE);
-        ticker.play();
+    EditorWindow(DocumentInfo info, App app, ViewSettings view) {
+        this.info = info;
+        this.app = app;
+        this.view = view;
+        MenuBar menus = new MenuBar(fileMenu(), editMenu(), formatMenu(), viewMenu(), accountMenu());
+        menus.setUseSystemMenuBar(true); // macOS: the screen's menu bar, as Mac apps do
+        root.setTop(menus);
+        Scene scene = new Scene(root, 760, 560);
+        view.style(scene);
+        stage.setScene(scene);
+        stage.setTitle(info.title() + " — Quire");
+        stage.setOnHidden(e -> detach());
+        // Shortcut+S is harmless: everything is saved as it is typed, so it only shows the status again
+        scene.getAccelerators().put(new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN),
+                () -> withPane(EditorPane::refresh));
+    }
 
-        FindBar findBar = new FindBar(area, binding);
-        BorderPane root = new BorderPane(new VirtualizedScrollPane<>(area));
-        root.setTop(findBar);
-        PresenceLayer presence = new PresenceLayer(area, document, userId);
-        javafx.scene.layout.Region gap = new javafx.scene.layout.Region();
-        HBox.setHgrow(gap, javafx.scene.layout.Priority.ALWAYS);
-        Label words = new Label(WordCount.describe(area.getText()));
-        words.setId("words");
-        area.textProperty().addListener((o, was, now) -> words.setText(WordCount.describe(now)));
-        HBox bar = new HBox(12, status, retryNow, gap, presence.whoIsHere(), words);
-        bar.setAlignment(Pos.CENTER_LEFT);
-        root.setBottom(bar);
-        stage.setScene(new Scene(root, 720, 520));
-        stage.getScene().getStylesheets().add(EditorWindow.class.getResource("quire.css").toExternalForm());
-        stage.setTitle(title + " — Quire");
-        stage.setOnHidden(e -> close());
-        // the usual keys: Shortcut+N a new document, Shortcut+W closes this one, Shortcut+S is harmless (always saved)
-        stage.getScene().getAccelerators().put(new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN),
-                newDocument);
-        stage.getScene().getAccelerators().put(new KeyCodeCombination(KeyCode.W, KeyCombination.SHORTCUT_DOWN),
-                stage::close);
-        stage.getScene().getAccelerators().put(new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN),
-                findBar::show);
-        stage.getScene().getAccelerators().put(new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN),
-                () -> show(document.status()));
+    /** Shows {@code document} in this window (opened for the signed-in user). */
+    void attach(OpenDocument document, String userId) {
+        detach();
+        pane = new EditorPane(document, userId);
+        pane.area().styleProperty().bind(Bindings.format(java.util.Locale.ROOT, "-fx-font-size: %.0fpx;",
+                view.fontSize()));
+        root.setCenter(pane);
+        edit.setDisable(false);
+        format.setDisable(false);
+        export.setDisable(false);
+        stage.setTitle(info.title() + " — Quire");
+        pane.area().requestFocus();
+    }
+
+    /**
+     * The session ended: the document's connection closes (its queued edits stay in the outbox) and the window shows
+     * {@code wayIn} instead of the text, which the next user must not see.
+     */
+    void signedOut(Node wayIn) {
+        detach();
+        root.setCenter(wayIn);
+        edit.setDisable(true);
+        format.setDisable(true);
+        export.setDisable(true);
+        stage.setTitle("Signed out — Quire");
     }
 
     void show() {
         stage.show();
-        area.requestFocus();
+        if (pane != null) {
+            pane.area().requestFocus();
+        }
     }
 
-    /** Closes the window (its connection closes; queued edits stay in the outbox). */
     void closeWindow() {
         stage.close();
     }
@@ -92,19 +111,131 @@ final class EditorWindow {
         stage.addEventHandler(javafx.stage.WindowEvent.WINDOW_HIDDEN, e -> r.run());
     }
 
-    String documentId() {
-        return document.id();
+    Stage stage() {
+        return stage;
     }
 
-    private void show(DocumentStatus s) {
-        status.setText(StatusLine.describe(s, Instant.now()));
-        retryNow.setVisible(s.connection().state() == ConnectionState.RECONNECTING);
+    DocumentInfo info() {
+        return info;
     }
 
-    /** The window went: its connection closes; anything queued stays in the outbox for next time. */
-    private void close() {
-        ticker.stop();
-        binding.dispose();
-        document.close();
+    /** The document shown, while signed in. */
+    java.util.Optional<OpenDocument> document() {
+        return java.util.Optional.ofNullable(pane).map(EditorPane::document);
+    }
+
+    private void detach() {
+        if (pane != null) {
+            pane.area().styleProperty().unbind();
+            pane.dispose();
+            pane = null;
+        }
+    }
+
+    private void withPane(Consumer<EditorPane> action) {
+        if (pane != null) {
+            action.accept(pane);
+        }
+    }
+
+    private Menu fileMenu() {
+        export.setOnAction(e -> withPane(p -> app.export(info, p.document(), stage)));
+        MenuItem close = item("_Close window", "closeWindow", KeyCode.W, stage::close);
+        return new Menu("_File", null,
+                item("_New document", "menuNew", KeyCode.N, app::newDocument),
+                item("_Documents…", "menuDocuments", KeyCode.O, app::showDocuments),
+                new SeparatorMenuItem(), export, new SeparatorMenuItem(), close,
+                item("_Quit Quire", "menuQuit", KeyCode.Q, app::quit));
+    }
+
+    private Menu editMenu() {
+        MenuItem undo = item("_Undo", "menuUndo", KeyCode.Z, () -> withPane(p -> p.binding().undo()));
+        MenuItem redo = new MenuItem("_Redo");
+        redo.setAccelerator(new KeyCodeCombination(KeyCode.Z, KeyCombination.SHORTCUT_DOWN,
+                KeyCombination.SHIFT_DOWN));
+        redo.setOnAction(e -> withPane(p -> p.binding().redo()));
+        edit.getItems().addAll(undo, redo, new SeparatorMenuItem(),
+                item("_Find and replace…", "menuFind", KeyCode.F, () -> withPane(EditorPane::find)));
+        return edit;
+    }
+
+    private Menu formatMenu() {
+        format.getItems().addAll(
+                item("_Bold", "menuBold", KeyCode.B, () -> inline("bold")),
+                item("_Italic", "menuItalic", KeyCode.I, () -> inline("italic")),
+                item("_Underline", "menuUnderline", KeyCode.U, () -> inline("underline")),
+                plain("_Strikethrough", "menuStrike", () -> inline("strike")),
+                plain("Inline _code", "menuCode", () -> inline("code")),
+                plain("_Link…", "menuLink", this::link),
+                new SeparatorMenuItem(),
+                plain("_Normal text", "menuNormal", () -> block(null, null)),
+                plain("Heading _1", "menuH1", () -> block("header", 1)),
+                plain("Heading _2", "menuH2", () -> block("header", 2)),
+                plain("Heading _3", "menuH3", () -> block("header", 3)),
+                plain("_Bulleted list", "menuBullet", () -> block("list", "bullet")),
+                plain("_Numbered list", "menuOrdered", () -> block("list", "ordered")));
+        return format;
+    }
+
+    private Menu viewMenu() {
+        MenuItem in = new MenuItem("Zoom _in");
+        in.setId("menuZoomIn");
+        in.setAccelerator(new KeyCodeCombination(KeyCode.EQUALS, KeyCombination.SHORTCUT_DOWN));
+        in.setOnAction(e -> view.zoomIn());
+        MenuItem out = item("Zoom _out", "menuZoomOut", KeyCode.MINUS, view::zoomOut);
+        MenuItem reset = item("_Actual size", "menuZoomReset", KeyCode.DIGIT0, view::zoomReset);
+        ToggleGroup themes = new ToggleGroup();
+        Menu theme = new Menu("_Theme");
+        for (ViewSettings.Theme t : ViewSettings.Theme.values()) {
+            RadioMenuItem r = new RadioMenuItem(switch (t) {
+                case SYSTEM -> "Same as the system";
+                case LIGHT -> "Light";
+                case DARK -> "Dark";
+            });
+            r.setToggleGroup(themes);
+            r.setSelected(view.theme().get() == t);
+            r.setOnAction(e -> view.theme().set(t));
+            view.theme().addListener((o, was, now) -> r.setSelected(now == t));
+            theme.getItems().add(r);
+        }
+        return new Menu("_View", null, in, out, reset, new SeparatorMenuItem(), theme);
+    }
+
+    private Menu accountMenu() {
+        return new Menu("_Account", null, plain("_Sign out", "menuSignOut", app::signOut));
+    }
+
+    private void inline(String attribute) {
+        withPane(p -> p.binding().toggle(attribute));
+    }
+
+    private void block(String attribute, Object value) {
+        withPane(p -> p.binding().paragraph(attribute, value));
+    }
+
+    private void link() {
+        withPane(p -> {
+            if (p.area().getSelection().getLength() == 0) {
+                return;
+            }
+            TextInputDialog ask = new TextInputDialog("https://");
+            ask.initOwner(stage);
+            ask.setTitle("Link");
+            ask.setHeaderText("Link the selected text to:");
+            ask.showAndWait().map(String::strip).ifPresent(url -> p.binding().link(url.isEmpty() ? null : url));
+        });
+    }
+
+    private static MenuItem item(String text, String id, KeyCode key, Runnable action) {
+        MenuItem m = plain(text, id, action);
+        m.setAccelerator(new KeyCodeCombination(key, KeyCombination.SHORTCUT_DOWN));
+        return m;
+    }
+
+    private static MenuItem plain(String text, String id, Runnable action) {
+        MenuItem m = new MenuItem(text);
+        m.setId(id);
+        m.setOnAction(e -> action.run());
+        return m;
     }
 }

@@ -1,27 +1,48 @@
 package dev.quire.ui;
 
 import dev.quire.app.LocalServer;
+import dev.quire.app.SingleInstance;
 import dev.quire.engine.Account;
 import dev.quire.engine.ClientEngine;
-import dev.quire.net.DocumentsApi;
+import dev.quire.engine.OpenDocument;
+import dev.quire.net.DocumentsApi.DocumentInfo;
 import dev.quire.session.SessionEvent;
 import dev.quire.store.Profile;
 import dev.quire.store.Profiles;
+import java.io.File;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.layout.StackPane;
+import javafx.stage.FileChooser;
 import javafx.stage.Stage;
+import javafx.stage.Window;
+import javafx.stage.WindowEvent;
 
 /**
  * The desktop app. First start: "On this computer" (the embedded server on loopback with an account made for this
  * computer's user, signed in through the engine like any server) or "Sign in to a server". Later starts go back to
  * the profile used last: this computer's server, or the team server's session resumed (offline too). {@code --server
  * URL} starts at the sign-in.
+ *
+ * <p>Windows: the main one (the way in, then the document list) and one per open document. They share one session:
+ * when it ends (sign-out in any window, or a refresh the server rejects) every window shows the way in at once and
+ * every document connection closes; signing in again as the same user brings the documents back in their windows,
+ * as someone else closes them.
  */
 public final class QuireApp extends Application {
     private static final String LOCAL_SERVER_DIR = "local-server";
@@ -29,16 +50,20 @@ public final class QuireApp extends Application {
     private final Path dataDir;
     private final String serverUrl;
     private Profiles profiles;
+    private ViewSettings view;
+    private SingleInstance instance;
     private Stage main;
+    private final StackPane mainRoot = new StackPane();
     private LocalServer server;
+    /** Whether the way in is "On this computer" (the welcome) rather than a team server's sign-in. */
+    private boolean local;
+    private String lastServerUrl;
     private ClientEngine engine;
     private Account account;
-    /** The document windows open now, and their titles. */
-    private final java.util.Map<EditorWindow, DocumentsApi.DocumentInfo> editors = new java.util.LinkedHashMap<>();
-    /** Who signed out, and the documents they had open: reopened if the same user signs in again. */
+    private DocumentListPane list;
+    private final List<EditorWindow> editors = new ArrayList<>();
+    /** Who signed out: their windows stay (showing the way in) and come back if they sign in again. */
     private String signedOutUser;
-    private DocumentListWindow list;
-    private List<DocumentsApi.DocumentInfo> toReopen = List.of();
 
     /** As launched by {@code ./quire}: arguments [DATA_DIR or "", SERVER_URL or ""]. */
     public QuireApp() {
@@ -51,10 +76,18 @@ public final class QuireApp extends Application {
         this.serverUrl = serverUrl;
     }
 
-    /** Starts the app (blocks until the last window closes). */
-    public static void launch(Path dataDir, String serverUrl) {
+    /**
+     * Starts the app (blocks until the last window closes), unless Quire already runs on the same data folder: then
+     * that one shows its window and this returns false at once.
+     */
+    public static boolean launch(Path dataDir, String serverUrl) {
+        Path root = Profiles.locate(dataDir, System.getenv()).root();
+        if (SingleInstance.handOver(root)) {
+            return false;
+        }
         Application.launch(QuireApp.class, dataDir == null ? "" : dataDir.toString(),
                 serverUrl == null ? "" : serverUrl);
+        return true;
     }
 
     @Override
@@ -64,20 +97,64 @@ public final class QuireApp extends Application {
         Path explicit = dataDir != null ? dataDir : raw.isEmpty() || raw.get(0).isEmpty() ? null : Path.of(raw.get(0));
         String server = serverUrl != null ? serverUrl : raw.size() < 2 || raw.get(1).isEmpty() ? null : raw.get(1);
         profiles = Profiles.locate(explicit, System.getenv());
+        Optional<SingleInstance> claimed = SingleInstance.claim(profiles.root(),
+                () -> Platform.runLater(this::handedOver));
+        if (claimed.isEmpty()) {
+            // another Quire took the folder between our check and now: it shows its window, this one goes
+            SingleInstance.handOver(profiles.root());
+            Platform.exit();
+            return;
+        }
+        instance = claimed.get();
+        view = new ViewSettings(profiles.root().resolve("settings.properties"), SystemTheme.prefersDark());
+        Scene scene = new Scene(mainRoot, 520, 480);
+        view.style(scene);
+        main.setScene(scene);
+        main.setTitle("Quire");
+        main.setOnCloseRequest(this::closingWindow);
+        main.show();
         if (server != null) {
-            signIn(server);
+            local = false;
+            lastServerUrl = server;
+            showMain(signInPane(server, null));
             return;
         }
         Optional<Profile> last = profiles.last();
-        Optional<String> local = LocalServer.lastUrl(localServerDir());
-        if (last.isPresent() && local.isPresent()
-                && last.get().server().equals(Profiles.normalize(URI.create(local.get())))) {
+        Optional<String> localUrl = LocalServer.lastUrl(localServerDir());
+        if (last.isPresent() && localUrl.isPresent()
+                && last.get().server().equals(Profiles.normalize(URI.create(localUrl.get())))) {
+            local = true;
             onThisComputer();
         } else if (last.isPresent()) {
+            local = false;
+            lastServerUrl = last.get().server().toString();
             resume(last.get());
         } else {
-            new WelcomeWindow(stage, this::onThisComputer, () -> signIn(null)).show();
+            local = true;
+            showMain(wayIn(null, this::showMain));
         }
+    }
+
+    // ---- the ways in ----
+
+    /** The welcome (this computer's server) or the sign-in (a team server's), with a note, placed by {@code show}. */
+    private Parent wayIn(String note, Consumer<Parent> show) {
+        if (local) {
+            return new WelcomePane(note, this::onThisComputer, () -> {
+                local = false;
+                show.accept(signInPane(null, null));
+            });
+        }
+        return signInPane(lastServerUrl, note);
+    }
+
+    private Parent signInPane(String url, String note) {
+        SignInPane pane = new SignInPane(url, this::connect, this::signedIn);
+        if (note != null) {
+            pane.note(note);
+        }
+        Platform.runLater(pane::focus);
+        return pane;
     }
 
     private Path localServerDir() {
@@ -87,34 +164,23 @@ public final class QuireApp extends Application {
     /** This computer's own server: started here, signed in to with its account. */
     private void onThisComputer() {
         try {
+            local = true;
             server = LocalServer.start(localServerDir(), Clock.systemUTC());
-            LocalServer.Account local = server.account();
-            ClientEngine e = connect(local.url()).get(30, TimeUnit.SECONDS);
-            signedIn(e, e.signIn(local.user(), local.password().clone()).get(60, TimeUnit.SECONDS));
+            LocalServer.Account localAccount = server.account();
+            ClientEngine e = connect(localAccount.url()).get(30, TimeUnit.SECONDS);
+            signedIn(e, e.signIn(localAccount.user(), localAccount.password().clone()).get(60, TimeUnit.SECONDS));
         } catch (Exception e) {
             throw new IllegalStateException("cannot start Quire on this computer: " + e.getMessage(), e);
         }
-    }
-
-    private void signIn(String url) {
-        signIn(url, null);
-    }
-
-    private void signIn(String url, String note) {
-        SignInWindow w = new SignInWindow(main, url, this::connect, this::signedIn);
-        if (note != null) {
-            w.note(note);
-        }
-        w.show();
     }
 
     /** The team server's session of last time, resumed (offline too); the sign-in if it cannot be. */
     private void resume(Profile last) {
         connect(last.server().toString())
                 .thenCompose(e -> e.resume(last.userId()).thenApply(a -> new Object[] {e, a}))
-                .whenComplete((pair, failure) -> javafx.application.Platform.runLater(() -> {
+                .whenComplete((pair, failure) -> Platform.runLater(() -> {
                     if (failure != null) {
-                        signIn(last.server().toString());
+                        showMain(signInPane(last.server().toString(), null));
                     } else {
                         signedIn((ClientEngine) pair[0], (Account) pair[1]);
                     }
@@ -126,55 +192,229 @@ public final class QuireApp extends Application {
     }
 
     private void signedIn(ClientEngine e, Account a) {
+        if (account != null) { // signed in already, from another window's sign-in
+            a.close();
+            e.close();
+            return;
+        }
         engine = e;
         account = a;
-        // the session's end (signed out here, or the server refused it) closes every window at once
+        lastServerUrl = a.profile().server().toString();
+        // the session's end (signed out here, or the server refused it) reaches every window at once
         a.addListener(event -> {
             if (event instanceof SessionEvent.SessionEnded ended && ended.reason() != SessionEvent.Reason.CLOSED) {
-                javafx.application.Platform.runLater(() -> signedOut(a));
+                Platform.runLater(() -> signedOut(a, ended.reason()));
             }
         });
-        list = new DocumentListWindow(main, a, this::openEditor);
-        list.show();
-        if (a.userId().equals(signedOutUser)) {
-            toReopen.forEach(this::openEditor); // the same user is back: their windows come back, queued edits go
+        list = new DocumentListPane(a, listActions, view);
+        showMain(list);
+        main.setTitle("Quire — " + a.userName());
+        list.refresh();
+        boolean sameUser = a.userId().equals(signedOutUser);
+        for (EditorWindow w : List.copyOf(editors)) {
+            if (sameUser) {
+                w.attach(a.open(w.info().id(), Platform::runLater), a.userId()); // the same user: back, edits go
+            } else {
+                w.closeWindow(); // someone else: nothing of the previous user's stays on screen
+            }
         }
         signedOutUser = null;
-        toReopen = List.of();
-    }
-
-    private void openEditor(DocumentsApi.DocumentInfo d) {
-        EditorWindow w = new EditorWindow(account.open(d.id()), d.title(), account.userId(),
-                () -> list.createDocument());
-        editors.put(w, d);
-        w.onClosed(() -> editors.remove(w));
-        w.show();
     }
 
     /**
-     * The session ended: every document window closes (its edits stay in the outbox, of this user only) and the way in
-     * is offered again, saying how many edits wait.
+     * The session ended: every document window shows the way in instead of its text (its edits stay in the outbox,
+     * of this user only), and so does the main window, saying how many edits wait.
      */
-    private void signedOut(Account ended) {
+    private void signedOut(Account ended, SessionEvent.Reason reason) {
         if (ended != account) {
             return;
         }
         signedOutUser = ended.userId();
-        toReopen = List.copyOf(editors.values());
         int unsent = ended.unsentCounts().values().stream().mapToInt(Integer::intValue).sum();
-        for (EditorWindow w : List.copyOf(editors.keySet())) {
+        String why = reason == SessionEvent.Reason.REJECTED ? "Your session ended." : "Signed out.";
+        String note = unsent == 0 ? why : why + " Sign in as " + ended.userName() + " to send "
+                + (unsent == 1 ? "1 edit" : unsent + " edits") + " saved on this computer.";
+        for (EditorWindow w : editors) {
+            w.signedOut(wayIn(note, w::signedOut));
+        }
+        closeSession();
+        list = null;
+        main.setTitle("Quire");
+        showMain(wayIn(note, this::showMain));
+    }
+
+    private void showMain(Parent content) {
+        mainRoot.getChildren().setAll(content);
+        if (!main.isShowing()) {
+            main.show();
+        }
+        if (Boolean.getBoolean("quire.readyProbe") && !readyTold) {
+            readyTold = true; // quire bench ui: the first window is usable once this content is laid out
+            Runnable[] once = new Runnable[1];
+            once[0] = () -> {
+                main.getScene().removePostLayoutPulseListener(once[0]);
+                System.out.println("quire-ready");
+                System.out.flush();
+            };
+            main.getScene().addPostLayoutPulseListener(once[0]);
+        }
+    }
+
+    private boolean readyTold;
+
+    /** A later launch on the same folder asked this one to show itself. */
+    private void handedOver() {
+        if (!main.isShowing()) {
+            main.show();
+        }
+        main.setIconified(false);
+        main.toFront();
+        main.requestFocus();
+    }
+
+    // ---- windows ----
+
+    private final DocumentListPane.App listActions = new DocumentListPane.App() {
+        @Override
+        public void open(DocumentInfo d) {
+            openEditor(d);
+        }
+
+        @Override
+        public void openImported(DocumentInfo d, Path file) {
+            EditorWindow w = openEditor(d);
+            Optional.ofNullable(w).flatMap(QuireApp.this::documentOf).ifPresent(doc -> {
+                try {
+                    DocumentFiles.importInto(file, doc.doc());
+                } catch (IOException | RuntimeException e) {
+                    alert(w.stage(), "Cannot import " + file.getFileName(), e.getMessage());
+                }
+            });
+        }
+
+        @Override
+        public void export(DocumentInfo d) {
+            if (account == null) {
+                return;
+            }
+            OpenDocument doc = account.open(d.id(), Platform::runLater);
+            // what the server has joins what this computer has (if the server answers soon), then it is written
+            doc.when(s -> s.lastSynced().isPresent() && s.connection().state().name().equals("CONNECTED"))
+                    .completeOnTimeout(null, 5, TimeUnit.SECONDS)
+                    .whenComplete((s, e) -> Platform.runLater(() -> {
+                        exportTo(d, doc, main);
+                        doc.close();
+                    }));
+        }
+
+        @Override
+        public void quit() {
+            QuireApp.this.quit();
+        }
+    };
+
+    private final EditorWindow.App editorActions = new EditorWindow.App() {
+        @Override
+        public void newDocument() {
+            if (list != null) {
+                list.createDocument();
+            }
+        }
+
+        @Override
+        public void showDocuments() {
+            handedOver();
+        }
+
+        @Override
+        public void signOut() {
+            if (account != null) {
+                account.signOut();
+            }
+        }
+
+        @Override
+        public void quit() {
+            QuireApp.this.quit();
+        }
+
+        @Override
+        public void export(DocumentInfo document, OpenDocument open, Stage owner) {
+            exportTo(document, open, owner);
+        }
+    };
+
+    private EditorWindow openEditor(DocumentInfo d) {
+        if (account == null) {
+            return null;
+        }
+        EditorWindow w = new EditorWindow(d, editorActions, view);
+        w.attach(account.open(d.id(), Platform::runLater), account.userId());
+        editors.add(w);
+        w.onClosed(() -> editors.remove(w));
+        w.stage().setOnCloseRequest(this::closingWindow);
+        w.show();
+        return w;
+    }
+
+    private Optional<OpenDocument> documentOf(EditorWindow w) {
+        return w.document();
+    }
+
+    private void exportTo(DocumentInfo d, OpenDocument doc, Window owner) {
+        FileChooser chooser = new FileChooser();
+        chooser.setTitle("Export “" + d.title() + "”");
+        chooser.getExtensionFilters().addAll(DocumentFiles.filters());
+        chooser.setInitialFileName(d.title() + ".md");
+        File file = chooser.showSaveDialog(owner);
+        if (file != null) {
+            try {
+                DocumentFiles.export(doc.doc(), file.toPath());
+            } catch (IOException e) {
+                alert(owner, "Cannot export “" + d.title() + "”", e.getMessage());
+            }
+        }
+    }
+
+    // ---- quitting ----
+
+    /**
+     * A window is closing. If it is the last one and edits are still queued, the app says so first: they stay on this
+     * computer and are sent the next time Quire opens.
+     */
+    private void closingWindow(WindowEvent e) {
+        long others = Window.getWindows().stream().filter(Window::isShowing).filter(w -> w != e.getSource()).count();
+        if (others == 0 && !confirmQuit()) {
+            e.consume();
+        }
+    }
+
+    /** Closes every window (the app then ends), once the user knows about queued edits. */
+    void quit() {
+        if (!confirmQuit()) {
+            return;
+        }
+        for (EditorWindow w : List.copyOf(editors)) {
             w.closeWindow();
         }
-        String url = ended.profile().server().toString();
-        boolean local = server != null;
-        closeSession();
-        String note = unsent == 0 ? "Signed out." : "Signed out — sign in as " + signedOutUser + " to send "
-                + (unsent == 1 ? "1 edit" : unsent + " edits") + " saved on this computer.";
-        if (local) {
-            new WelcomeWindow(main, this::onThisComputer, () -> signIn(null)).show();
-        } else {
-            signIn(url, note);
+        main.close();
+    }
+
+    /** True to go ahead: nothing is queued, or the user read that it is kept for next time. */
+    private boolean confirmQuit() {
+        int unsent = account == null ? 0 : account.unsentCounts().values().stream().mapToInt(Integer::intValue).sum();
+        if (unsent == 0) {
+            return true;
         }
+        ButtonType quit = new ButtonType("Quit", ButtonBar.ButtonData.OK_DONE);
+        ButtonType stay = new ButtonType("Keep Quire open", ButtonBar.ButtonData.CANCEL_CLOSE);
+        Alert a = new Alert(Alert.AlertType.INFORMATION, (unsent == 1 ? "1 edit has" : unsent + " edits have")
+                + " not reached the server yet. " + (unsent == 1 ? "It is" : "They are")
+                + " saved on this computer and will be sent the next time you open Quire.", quit, stay);
+        a.setHeaderText("Edits are waiting to be sent");
+        a.initOwner(main.isShowing() ? main : null);
+        a.getDialogPane().setId("queuedOnQuit");
+        return a.showAndWait().filter(quit::equals).isPresent();
     }
 
     private void closeSession() {
@@ -195,10 +435,25 @@ public final class QuireApp extends Application {
     @Override
     public void stop() {
         closeSession(); // not signed out: the next start resumes; queued edits stay in the outbox
+        if (instance != null) {
+            instance.close();
+        }
+    }
+
+    private static void alert(Window owner, String header, String text) {
+        Alert a = new Alert(Alert.AlertType.ERROR, text, ButtonType.OK);
+        a.initOwner(owner);
+        a.setHeaderText(header);
+        a.show();
     }
 
     /** For tests: the embedded server's account, while "On this computer" runs. */
     LocalServer.Account localAccount() {
         return server.account();
+    }
+
+    /** For tests: the document windows, open now. */
+    List<EditorWindow> editorWindows() {
+        return List.copyOf(editors);
     }
 }

@@ -2,6 +2,7 @@ package dev.quire.ui;
 
 import dev.quire.engine.DocumentStatus;
 import dev.quire.sync.ConnectionMachine.Snapshot;
+import dev.quire.sync.ConnectionState;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -20,6 +21,12 @@ public final class StatusLine {
         }
         Snapshot c = s.connection();
         int n = s.queued();
+        if (c.state() == ConnectionState.CONNECTED && s.readOnly()) {
+            return "Read-only (shared as reader)";
+        }
+        if (c.state() == ConnectionState.CONNECTED && s.renewing()) {
+            return "Session expires soon — renewing";
+        }
         return switch (c.state()) {
             case CONNECTED -> n == 0 ? "Saved · online" : "Online — sending " + edits(n);
             case CONNECTING -> n == 0 ? "Connecting…" : "Connecting — " + edits(n) + " saved on this computer";

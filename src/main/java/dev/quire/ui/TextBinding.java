@@ -2,57 +2,74 @@ package dev.quire.ui;
 
 import dev.quire.crdt.Doc;
 import dev.quire.crdt.UndoManager;
+import dev.quire.crdt.YEvent;
 import dev.quire.crdt.YText;
+import dev.quire.crdt.YTextEvent;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.application.Platform;
+import javafx.scene.control.IndexRange;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.input.KeyEvent;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import javafx.scene.control.IndexRange;
 import org.fxmisc.richtext.StyleClassedTextArea;
-import org.fxmisc.richtext.model.StyleSpansBuilder;
 import org.fxmisc.richtext.model.PlainTextChange;
+import org.fxmisc.richtext.model.StyleSpan;
+import org.fxmisc.richtext.model.StyleSpans;
+import org.fxmisc.richtext.model.StyleSpansBuilder;
+import org.fxmisc.richtext.model.TwoDimensional;
 import org.fxmisc.richtext.util.UndoUtils;
 import org.reactfx.Subscription;
 
 /**
- * Keeps a RichTextFX area and a document's {@link YText} the same (issue 7's text binding).
+ * Keeps a RichTextFX area and a document's {@link YText} the same (issue 7's text binding), at a cost that follows
+ * the size of each change, not of the document (a keystroke in a 1 MB document is one frame's work).
  *
  * <p>Local edits: each change of the area becomes one transaction on the text, on the JavaFX thread, under the
- * document's lock, with this binding as its origin. So the text holds every local edit the moment the area does.
+ * document's lock, with this binding as its origin.
  *
- * <p>Remote changes arrive on a socket's thread. They are not replayed as deltas, because their positions would be
- * stale once the user typed again before the JavaFX thread got to them. Instead, the JavaFX thread reads the whole
- * text and replaces only the span where it differs from the area. Since the text already holds every local edit,
- * that span is exactly what others changed. Changes coalesce: one pull however many updates came.
+ * <p>Everyone else's changes (others' updates, undo, formatting) reach the area as the text's own event deltas, applied
+ * to the area where they happened. That is exact only if the area and the text agree when the event fires, so the
+ * editor applies remote updates to the document on the JavaFX thread ({@code Account.open(id, Platform::runLater)}).
+ * A change made on another thread (a headless caller) cannot be applied by position, since the user may have typed
+ * since; then the JavaFX thread compares the whole text with the area instead and replaces the span that differs.
+ *
+ * <p>Formats are Yjs text attributes named as Quill (and so y-quill browser editors) names them: inline {@code bold},
+ * {@code italic}, {@code underline}, {@code strike}, {@code code}, {@code link} (the URL); for a paragraph,
+ * {@code header} (1-3) and {@code list} ({@code bullet}, {@code ordered}) on the newline that ends it.
  */
 public final class TextBinding {
+    /** The boolean inline attributes the area shows, each as the style class of the same name (quire.css). */
+    static final List<String> INLINE = List.of("bold", "italic", "underline", "strike", "code");
+    /** The paragraph attributes, on a paragraph's closing newline. */
+    static final List<String> BLOCK = List.of("header", "list");
+
     private final StyleClassedTextArea area;
     private final Doc doc;
     private final YText text;
-    private final AtomicBoolean pullQueued = new AtomicBoolean();
-    private boolean applyingRemote; // JavaFX thread only
+    private final AtomicBoolean resyncQueued = new AtomicBoolean();
+    private boolean applying; // JavaFX thread only: the area is being changed to match the text
     private final Subscription localChanges;
     private final Runnable stopObserving;
     /** Undo of this window's own edits only (Yjs's UndoManager, tracking this binding's transactions). */
     private final UndoManager undo;
+    /** The origin of this window's formatting and replace-all: tracked for undo, and shown through their events. */
+    private final Object ownFormat = new Object();
 
     private TextBinding(StyleClassedTextArea area, Doc doc, String textName) {
         this.area = area;
         this.doc = doc;
         synchronized (doc) {
             this.text = doc.getText(textName);
-            area.replaceText(text.toString());
+            this.undo = UndoManager.builder(text).trackOrigin(this).trackOrigin(ownFormat).build();
         }
-        renderFormatting();
-        synchronized (doc) {
-            this.undo = UndoManager.builder(text).trackOrigin(this).trackOrigin(replaceOrigin).build();
-        }
+        area.setParagraphGraphicFactory(this::listMarker);
+        resync();
         // the area's own undo would also undo what others typed: Shortcut+Z / Shift+Shortcut+Z / Shortcut+Y go here
         area.setUndoManager(UndoUtils.noOpUndoManager());
         area.addEventFilter(KeyEvent.KEY_PRESSED, e -> {
@@ -72,11 +89,9 @@ public final class TextBinding {
             }
         });
         this.localChanges = area.plainTextChanges().subscribe(this::local);
-        this.stopObserving = doc.onUpdate((update, origin, transaction) -> {
-            if (origin != this && pullQueued.compareAndSet(false, true)) {
-                Platform.runLater(this::pullRemote);
-            }
-        });
+        synchronized (doc) {
+            this.stopObserving = text.observe(this::changed);
+        }
     }
 
     /** Binds {@code area} to the text {@code textName} of {@code doc}; call on the JavaFX thread. */
@@ -89,84 +104,90 @@ public final class TextBinding {
             KeyCombination.SHIFT_DOWN);
     private static final KeyCombination REDO_Y = new KeyCodeCombination(KeyCode.Y, KeyCombination.SHORTCUT_DOWN);
 
-    /** Inline formats and their keys; stored as Yjs text attributes of these names, as Quill-based editors do. */
+    /** Inline formats with keys of their own. */
     private static final Map<KeyCombination, String> FORMAT_KEYS = Map.of(
             new KeyCodeCombination(KeyCode.B, KeyCombination.SHORTCUT_DOWN), "bold",
             new KeyCodeCombination(KeyCode.I, KeyCombination.SHORTCUT_DOWN), "italic",
             new KeyCodeCombination(KeyCode.U, KeyCombination.SHORTCUT_DOWN), "underline");
-    /** The attributes the area shows, each as the style class of the same name (quire.css). */
-    static final List<String> SHOWN = List.of("bold", "italic", "underline", "strike", "code");
 
     /**
-     * Turns {@code attribute} on for the selection, or off when the whole selection has it already (as editors do);
-     * one transaction, with this window as its origin, so undo takes it back.
+     * Turns the inline {@code attribute} on for the selection, or off when the whole selection has it already (as
+     * editors do); one transaction, with this window as its origin, so undo takes it back.
      */
     public void toggle(String attribute) {
         IndexRange sel = area.getSelection();
         if (sel.getLength() == 0) {
             return;
         }
-        synchronized (doc) {
-            boolean all = allHave(sel.getStart(), sel.getEnd(), attribute);
-            Map<String, Object> change = new java.util.HashMap<>();
-            change.put(attribute, all ? null : Boolean.TRUE);
-            doc.transact(t -> text.format(sel.getStart(), sel.getLength(), change), this);
+        boolean all = true;
+        for (StyleSpan<Collection<String>> span : area.getStyleSpans(sel)) {
+            all &= span.getLength() == 0 || span.getStyle().contains(attribute);
         }
-        renderFormatting();
+        Map<String, Object> change = new HashMap<>();
+        change.put(attribute, all ? null : Boolean.TRUE);
+        format(sel.getStart(), sel.getLength(), change);
     }
 
-    private boolean allHave(int start, int end, String attribute) {
-        int at = 0;
-        for (Map<String, Object> op : text.toDelta()) {
-            Object insert = op.get("insert");
-            int len = insert instanceof String str ? str.length() : 1;
-            if (at < end && at + len > start) {
-                Object attrs = op.get("attributes");
-                if (!(attrs instanceof Map<?, ?> m) || !Boolean.TRUE.equals(m.get(attribute))) {
-                    return false;
-                }
-            }
-            at += len;
-        }
-        return true;
-    }
-
-    /** Shows the text's attributes as style classes over the whole area (documents here are small; see issue 7). */
-    private void renderFormatting() {
-        List<Map<String, Object>> delta;
-        synchronized (doc) {
-            delta = text.toDelta();
-        }
-        StyleSpansBuilder<Collection<String>> spans = new StyleSpansBuilder<>();
-        int total = 0;
-        for (Map<String, Object> op : delta) {
-            Object insert = op.get("insert");
-            int len = insert instanceof String str ? str.length() : 1;
-            List<String> classes = new ArrayList<>();
-            if (op.get("attributes") instanceof Map<?, ?> attrs) {
-                for (String a : SHOWN) {
-                    if (Boolean.TRUE.equals(attrs.get(a))) {
-                        classes.add(a);
-                    }
-                }
-            }
-            spans.add(classes, len);
-            total += len;
-        }
-        if (total == area.getLength() && total > 0) {
-            area.setStyleSpans(0, spans.create());
+    /** Links the selection to {@code url}, or unlinks it with null. */
+    public void link(String url) {
+        IndexRange sel = area.getSelection();
+        if (sel.getLength() > 0) {
+            Map<String, Object> change = new HashMap<>();
+            change.put("link", url);
+            format(sel.getStart(), sel.getLength(), change);
         }
     }
 
     /**
-     * Replaces every case-insensitive occurrence of {@code needle} with {@code replacement}, as one transaction with
-     * this window as origin (so one undo takes it back); returns how many. The area follows as for a remote change.
+     * Gives the paragraphs the selection touches the paragraph format {@code attribute} = {@code value} ("header" 2,
+     * "list" "bullet"), replacing the other paragraph format; null, null makes them normal text. Turning a list on
+     * where every paragraph has it already turns it off. A last paragraph without a closing newline gets one, as
+     * Quill's documents always end with one.
+     */
+    public void paragraph(String attribute, Object value) {
+        IndexRange sel = area.getSelection();
+        int first = area.offsetToPosition(sel.getStart(), TwoDimensional.Bias.Forward).getMajor();
+        int last = area.offsetToPosition(sel.getEnd(), TwoDimensional.Bias.Forward).getMajor();
+        boolean all = attribute != null;
+        for (int p = first; p <= last && all; p++) {
+            all = area.getParagraph(p).getParagraphStyle().contains(blockClass(attribute, value));
+        }
+        Map<String, Object> change = new HashMap<>();
+        for (String a : BLOCK) {
+            change.put(a, a.equals(attribute) && !all ? value : null);
+        }
+        synchronized (doc) {
+            undo.stopCapturing();
+            doc.transact(t -> {
+                for (int p = first; p <= last; p++) {
+                    int end = area.getAbsolutePosition(p, area.getParagraphLength(p));
+                    if (end < text.length()) {
+                        text.format(end, 1, change);
+                    } else if (!change.values().stream().allMatch(java.util.Objects::isNull)) {
+                        text.insert(end, "\n", without(change));
+                    }
+                }
+            }, ownFormat);
+            undo.stopCapturing();
+        }
+    }
+
+    private void format(int start, int length, Map<String, Object> change) {
+        synchronized (doc) {
+            undo.stopCapturing(); // a format is its own undo step, not merged with the typing around it
+            doc.transact(t -> text.format(start, length, change), ownFormat);
+            undo.stopCapturing();
+        }
+    }
+
+    /**
+     * Replaces every case-insensitive occurrence of {@code needle} with {@code replacement}, as one transaction (so
+     * one undo takes it back and others see one change); returns how many.
      */
     public int replaceAll(String needle, String replacement) {
         if (needle.isEmpty()) {
             return 0;
         }
-        int[] replaced = {0};
         synchronized (doc) {
             String hay = text.toString().toLowerCase(java.util.Locale.ROOT);
             String n = needle.toLowerCase(java.util.Locale.ROOT);
@@ -174,7 +195,7 @@ public final class TextBinding {
             for (int i = hay.indexOf(n); i >= 0; i = hay.indexOf(n, i + n.length())) {
                 at.add(i);
             }
-            undo.stopCapturing(); // its own undo step, not merged with typing just before
+            undo.stopCapturing();
             doc.transact(t -> {
                 for (int k = at.size() - 1; k >= 0; k--) { // from the end: earlier indexes stay valid
                     text.delete(at.get(k), needle.length());
@@ -182,17 +203,13 @@ public final class TextBinding {
                         text.insert(at.get(k), replacement);
                     }
                 }
-            }, replaceOrigin);
-            undo.stopCapturing(); // nor with typing just after
-            replaced[0] = at.size();
+            }, ownFormat);
+            undo.stopCapturing();
+            return at.size();
         }
-        return replaced[0];
     }
 
-    /** The origin of a replace-all: tracked by the undo manager, but not this binding's (so the area pulls it). */
-    private final Object replaceOrigin = new Object();
-
-    /** Undoes this window's last own edit (others' edits stay); the area follows as for a remote change. */
+    /** Undoes this window's last own edit (others' edits stay). */
     public void undo() {
         synchronized (doc) {
             undo.undo();
@@ -209,14 +226,16 @@ public final class TextBinding {
     /** Stops following either side. */
     public void dispose() {
         localChanges.unsubscribe();
-        stopObserving.run();
         synchronized (doc) {
+            stopObserving.run();
             undo.destroy();
         }
     }
 
+    // ---- the area's changes into the text ----
+
     private void local(PlainTextChange change) {
-        if (applyingRemote) {
+        if (applying) {
             return;
         }
         int at = change.getPosition();
@@ -228,39 +247,310 @@ public final class TextBinding {
                     text.delete(at, removed);
                 }
                 if (!inserted.isEmpty()) {
-                    text.insert(at, inserted);
+                    insertLocal(at, inserted);
                 }
             }, this);
         }
+        if (inserted.indexOf('\n') >= 0) {
+            restyleParagraphs(at, at + inserted.length() + 1); // split paragraphs keep (or drop) their format
+        }
     }
 
-    private void pullRemote() {
-        pullQueued.set(false);
-        String now;
-        synchronized (doc) {
-            now = text.toString();
-        }
-        String shown = area.getText();
-        if (now.equals(shown)) {
-            renderFormatting(); // a change of formatting only
+    /**
+     * Typed or pasted text: it takes the inline formats of the text before it (Yjs does so), and a new line splits its
+     * paragraph so that both halves keep the paragraph's format (a list goes on), except that a new line at the end
+     * of a heading starts normal text, as editors do.
+     */
+    private void insertLocal(int at, String inserted) {
+        if (inserted.indexOf('\n') < 0) {
+            text.insert(at, inserted);
             return;
         }
-        int prefix = 0;
-        int max = Math.min(now.length(), shown.length());
-        while (prefix < max && now.charAt(prefix) == shown.charAt(prefix)) {
-            prefix++;
+        int closing = closingNewline(at);
+        Map<String, Object> block = closing < 0 ? Map.of() : blockAttributes(closing);
+        boolean endOfHeading = block.containsKey("header") && closing == at;
+        int pos = at;
+        int from = 0;
+        for (int nl = inserted.indexOf('\n'); nl >= 0; nl = inserted.indexOf('\n', from)) {
+            if (nl > from) {
+                text.insert(pos, inserted.substring(from, nl));
+                pos += nl - from;
+            }
+            Map<String, Object> attrs = new HashMap<>(currentInline(pos));
+            attrs.putAll(block);
+            text.insert(pos, "\n", attrs);
+            pos++;
+            from = nl + 1;
         }
-        int suffix = 0;
-        while (suffix < max - prefix
-                && now.charAt(now.length() - 1 - suffix) == shown.charAt(shown.length() - 1 - suffix)) {
-            suffix++;
+        if (from < inserted.length()) {
+            text.insert(pos, inserted.substring(from));
         }
-        applyingRemote = true;
+        if (endOfHeading) {
+            Map<String, Object> clear = new HashMap<>();
+            clear.put("header", null);
+            text.format(pos, 1, clear); // the old closing newline now ends the new, empty line
+        }
+    }
+
+    /** The index of the newline that closes the paragraph holding {@code at}, or -1 for the last paragraph. */
+    private int closingNewline(int at) {
+        int p = area.offsetToPosition(at, TwoDimensional.Bias.Forward).getMajor();
+        int end = area.getAbsolutePosition(p, area.getParagraphLength(p));
+        // the area already holds the insertion; the text does not yet: its paragraph ends that much earlier
+        int shift = area.getLength() - text.length();
+        int inText = end - shift;
+        return inText < text.length() ? inText : -1;
+    }
+
+    private Map<String, Object> blockAttributes(int newline) {
+        Map<String, Object> attrs = attributesAt(newline);
+        Map<String, Object> block = new HashMap<>();
+        for (String a : BLOCK) {
+            if (attrs.get(a) != null) {
+                block.put(a, attrs.get(a));
+            }
+        }
+        return block;
+    }
+
+    private Map<String, Object> currentInline(int pos) {
+        if (pos == 0) {
+            return Map.of();
+        }
+        Map<String, Object> attrs = new HashMap<>(attributesAt(pos - 1));
+        BLOCK.forEach(attrs::remove);
+        return attrs;
+    }
+
+    /** The attributes of the character at {@code index} of the text (a walk of the delta up to it). */
+    private Map<String, Object> attributesAt(int index) {
+        int at = 0;
+        for (Map<String, Object> op : text.toDelta()) {
+            int len = op.get("insert") instanceof String s ? s.length() : 1;
+            if (index < at + len) {
+                return op.get("attributes") instanceof Map<?, ?> m ? stringKeys(m) : Map.of();
+            }
+            at += len;
+        }
+        return Map.of();
+    }
+
+    // ---- the text's changes into the area ----
+
+    /** The text changed (inside the transaction, under the document's lock). */
+    private void changed(YEvent event) {
+        Object origin = event.transaction().origin();
+        if (origin == this) {
+            return; // typed here: the area has it already
+        }
+        if (!Platform.isFxApplicationThread()) {
+            if (resyncQueued.compareAndSet(false, true)) {
+                Platform.runLater(this::resync);
+            }
+            return;
+        }
+        List<Map<String, Object>> delta = ((YTextEvent) event).delta();
+        applying = true;
         try {
-            area.replaceText(prefix, shown.length() - suffix, now.substring(prefix, now.length() - suffix));
+            int pos = 0;
+            for (Map<String, Object> op : delta) {
+                if (op.get("retain") instanceof Number n) {
+                    int len = n.intValue();
+                    if (op.get("attributes") instanceof Map<?, ?> changes) {
+                        reformat(pos, len, stringKeys(changes));
+                    }
+                    pos += len;
+                } else if (op.get("delete") instanceof Number n) {
+                    area.deleteText(pos, pos + n.intValue());
+                    restyleParagraphs(pos, pos);
+                } else if (op.get("insert") != null) {
+                    String s = op.get("insert") instanceof String str ? str : "\uFFFC"; // an embed: one character
+                    Map<String, Object> attrs = op.get("attributes") instanceof Map<?, ?> m ? stringKeys(m)
+                            : Map.of();
+                    area.replace(pos, pos, org.fxmisc.richtext.model.ReadOnlyStyledDocument.fromString(s,
+                            area.getInitialParagraphStyle(), inlineClasses(attrs), area.getSegOps()));
+                    if (s.indexOf('\n') >= 0) {
+                        restyleParagraphs(pos, pos + s.length());
+                    }
+                    pos += s.length();
+                }
+            }
         } finally {
-            applyingRemote = false;
+            applying = false;
         }
-        renderFormatting();
+    }
+
+    /** Changes the inline classes of [pos, pos+len) by {@code changes} (null removes), and paragraph formats. */
+    private void reformat(int pos, int len, Map<String, Object> changes) {
+        StyleSpans<Collection<String>> old = area.getStyleSpans(pos, pos + len);
+        StyleSpansBuilder<Collection<String>> spans = new StyleSpansBuilder<>();
+        for (StyleSpan<Collection<String>> span : old) {
+            List<String> classes = new ArrayList<>(span.getStyle());
+            for (Map.Entry<String, Object> c : changes.entrySet()) {
+                String cls = inlineClass(c.getKey(), c.getValue());
+                String name = c.getKey().equals("link") ? "link" : c.getKey();
+                if (INLINE.contains(c.getKey()) || c.getKey().equals("link")) {
+                    classes.remove(name);
+                    if (cls != null) {
+                        classes.add(cls);
+                    }
+                }
+            }
+            spans.add(classes, span.getLength());
+        }
+        if (len > 0) {
+            area.setStyleSpans(pos, spans.create());
+        }
+        if (changes.keySet().stream().anyMatch(BLOCK::contains)) {
+            restyleParagraphs(pos, pos + len);
+        }
+    }
+
+    /** Sets the paragraph classes of the paragraphs between two offsets from their closing newlines in the text. */
+    private void restyleParagraphs(int from, int to) {
+        int first = area.offsetToPosition(Math.min(from, area.getLength()), TwoDimensional.Bias.Forward).getMajor();
+        int last = area.offsetToPosition(Math.min(to, area.getLength()), TwoDimensional.Bias.Forward).getMajor();
+        synchronized (doc) {
+            for (int p = first; p <= last && p < area.getParagraphs().size(); p++) {
+                int end = area.getAbsolutePosition(p, area.getParagraphLength(p));
+                Collection<String> classes = end < text.length() ? blockClasses(blockAttributes(end)) : List.of();
+                if (!classes.equals(area.getParagraph(p).getParagraphStyle())) {
+                    area.setParagraphStyle(p, classes);
+                }
+            }
+        }
+        // numbered lists count from their first item: markers below the change may need new numbers
+        area.setParagraphGraphicFactory(this::listMarker);
+    }
+
+    /**
+     * The whole text into the area: at start, and after a change made off the JavaFX thread. Replaces only the span
+     * where the two differ (so the caret stays), then draws every format.
+     */
+    private void resync() {
+        resyncQueued.set(false);
+        String now;
+        List<Map<String, Object>> delta;
+        synchronized (doc) {
+            now = text.toString();
+            delta = text.toDelta();
+        }
+        String shown = area.getText();
+        applying = true;
+        try {
+            if (!now.equals(shown)) {
+                int prefix = 0;
+                int max = Math.min(now.length(), shown.length());
+                while (prefix < max && now.charAt(prefix) == shown.charAt(prefix)) {
+                    prefix++;
+                }
+                int suffix = 0;
+                while (suffix < max - prefix
+                        && now.charAt(now.length() - 1 - suffix) == shown.charAt(shown.length() - 1 - suffix)) {
+                    suffix++;
+                }
+                area.replaceText(prefix, shown.length() - suffix, now.substring(prefix, now.length() - suffix));
+            }
+            StyleSpansBuilder<Collection<String>> spans = new StyleSpansBuilder<>();
+            List<Collection<String>> paragraphs = new ArrayList<>();
+            int total = 0;
+            for (Map<String, Object> op : delta) {
+                String s = op.get("insert") instanceof String str ? str : "\uFFFC";
+                Map<String, Object> attrs = op.get("attributes") instanceof Map<?, ?> m ? stringKeys(m) : Map.of();
+                spans.add(inlineClasses(attrs), s.length());
+                total += s.length();
+                for (int i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) {
+                    paragraphs.add(blockClasses(attrs));
+                }
+            }
+            if (total == area.getLength() && total > 0) {
+                area.setStyleSpans(0, spans.create());
+            }
+            for (int p = 0; p < area.getParagraphs().size(); p++) {
+                Collection<String> classes = p < paragraphs.size() ? paragraphs.get(p) : List.of();
+                if (!classes.equals(area.getParagraph(p).getParagraphStyle())) {
+                    area.setParagraphStyle(p, classes);
+                }
+            }
+        } finally {
+            applying = false;
+        }
+        area.setParagraphGraphicFactory(this::listMarker);
+    }
+
+    // ---- attributes as style classes ----
+
+    static List<String> inlineClasses(Map<String, Object> attrs) {
+        List<String> classes = new ArrayList<>(2);
+        for (Map.Entry<String, Object> a : attrs.entrySet()) {
+            String cls = inlineClass(a.getKey(), a.getValue());
+            if (cls != null) {
+                classes.add(cls);
+            }
+        }
+        return classes;
+    }
+
+    private static String inlineClass(String attribute, Object value) {
+        if (INLINE.contains(attribute) && Boolean.TRUE.equals(value)) {
+            return attribute;
+        }
+        return attribute.equals("link") && value instanceof String ? "link" : null;
+    }
+
+    static List<String> blockClasses(Map<String, Object> attrs) {
+        List<String> classes = new ArrayList<>(1);
+        if (attrs.get("header") instanceof Number level && level.intValue() >= 1 && level.intValue() <= 3) {
+            classes.add("h" + level.intValue());
+        }
+        if ("bullet".equals(attrs.get("list")) || "ordered".equals(attrs.get("list"))) {
+            classes.add((String) attrs.get("list"));
+        }
+        return classes;
+    }
+
+    private static String blockClass(String attribute, Object value) {
+        List<String> c = blockClasses(Map.of(attribute, value));
+        return c.isEmpty() ? "" : c.get(0);
+    }
+
+    /** "•" before a bulleted paragraph, "3." before the third of a numbered run; nothing for other paragraphs. */
+    private javafx.scene.Node listMarker(int paragraph) {
+        if (paragraph >= area.getParagraphs().size()) {
+            return null;
+        }
+        Collection<String> style = area.getParagraph(paragraph).getParagraphStyle();
+        String marker = null;
+        if (style.contains("bullet")) {
+            marker = "•";
+        } else if (style.contains("ordered")) {
+            int n = 1;
+            for (int p = paragraph - 1; p >= 0 && area.getParagraph(p).getParagraphStyle().contains("ordered"); p--) {
+                n++;
+            }
+            marker = n + ".";
+        }
+        if (marker == null) {
+            return null;
+        }
+        javafx.scene.control.Label l = new javafx.scene.control.Label(marker);
+        l.getStyleClass().add("list-marker");
+        l.setMinWidth(24);
+        return l;
+    }
+
+    private static Map<String, Object> without(Map<String, Object> change) {
+        Map<String, Object> m = new HashMap<>();
+        change.forEach((k, v) -> {
+            if (v != null) {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> stringKeys(Map<?, ?> m) {
+        return (Map<String, Object>) m;
     }
 }

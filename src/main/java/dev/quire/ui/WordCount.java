@@ -21,6 +21,18 @@ final class WordCount {
         return words;
     }
 
+    /**
+     * Keeps {@code label} showing the area's word count: at once, then a moment after typing pauses. Counting reads
+     * the whole text, which in a long document costs more than a keystroke may (issue 7: one frame per keystroke).
+     */
+    static void follow(org.fxmisc.richtext.GenericStyledArea<?, ?, ?> area, javafx.scene.control.Label label) {
+        label.setText(describe(area.getText()));
+        javafx.animation.PauseTransition settle = new javafx.animation.PauseTransition(
+                javafx.util.Duration.millis(250));
+        settle.setOnFinished(e -> label.setText(describe(area.getText())));
+        area.plainTextChanges().subscribe(change -> settle.playFromStart());
+    }
+
     /** "1 word", "12 words". */
     static String describe(CharSequence text) {
         int n = of(text);

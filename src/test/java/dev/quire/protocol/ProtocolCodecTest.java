@@ -41,6 +41,10 @@ class ProtocolCodecTest {
         assertEquals("0200" + "026e6f", hex(new AuthPermissionDenied("no")));
         // Quire: type 81 (0x51, 'Q'), sub-type, fields
         assertEquals("51" + "00" + "02" + "6964" + "ff01", hex(new AuthOk("id", 255)));
+        // a reader's auth-ok adds the read-only flag; a writer's stays as it always was, and reads back writable
+        assertEquals("51" + "00" + "02" + "6964" + "ff01" + "01", hex(new AuthOk("id", 255, true)));
+        assertEquals(new AuthOk("id", 255, true), ProtocolCodec.decode(ProtocolCodec.encode(new AuthOk("id", 255, true))));
+        assertEquals(new AuthOk("id", 255, false), ProtocolCodec.decode(ProtocolCodec.encode(new AuthOk("id", 255))));
         assertEquals("51" + "01" + "03" + "746f6b", hex(new Renew("tok")));
         assertEquals("51" + "02" + "07" + "8001", hex(new Ack(7, 128)));
         assertEquals("51" + "03" + "01" + "43" + "00", hex(new ErrorMessage("C", "")));

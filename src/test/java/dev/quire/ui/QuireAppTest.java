@@ -76,6 +76,22 @@ class QuireAppTest {
                 WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> editor.lookupAll(".caret").size() >= 2);
                 WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> doc.presence().values().stream()
                         .anyMatch(state -> state.contains("\"cursor\"")));
+
+                // formats: bold by its key, a heading from the Format menu; stored as the attributes Yjs editors use
+                robot.interact(() -> editor.selectRange(0, 5));
+                robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.B)
+                        .release(javafx.scene.input.KeyCode.B, javafx.scene.input.KeyCode.CONTROL);
+                clickMenuItem(robot, editor, 2, "#menuH1");
+                String formatted = "[{insert=hello, attributes={bold=true}}, {insert=, world},"
+                        + " {insert=\n, attributes={header=1}}]";
+                try {
+                    // compared as text: a number read from the wire may be another Number type of the same value
+                    WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
+                            () -> delta(doc).toString().equals(formatted));
+                } catch (java.util.concurrent.TimeoutException e) {
+                    assertEquals(formatted, delta(doc).toString());
+                }
+                assertTrue(editor.getParagraph(0).getParagraphStyle().contains("h1"));
                 doc.close();
             } finally {
                 env.loop().shutdownNow();
@@ -89,10 +105,25 @@ class QuireAppTest {
             assertEquals("1 match", robot.lookup("#matches").queryAs(Label.class).getText());
             robot.clickOn("#replace").write("there");
             robot.clickOn("#replaceAll");
-            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> editor.getText().equals("hello, there"));
+            WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> editor.getText().equals("hello, there\n"));
+
+            // a second window on the same document (its own connection) shows the same text and formats
+            robot.interact(() -> robot.lookup("#documents").query().getScene().getWindow().requestFocus());
+            robot.interact(() -> ((javafx.stage.Stage) robot.lookup("#documents").query().getScene().getWindow())
+                    .toFront());
+            robot.doubleClickOn(robot.from(robot.lookup("#documents").<javafx.scene.Node>query()).lookup(".list-cell").nth(0)
+                    .queryAs(javafx.scene.Node.class));
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#editor").queryAll().size() == 2);
+            StyleClassedTextArea second = robot.lookup("#editor").queryAll().stream()
+                    .map(StyleClassedTextArea.class::cast).filter(a -> a != editor).findFirst().orElseThrow();
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> second.getText().equals("hello, there\n"));
+            assertTrue(second.getStyleAtPosition(2).contains("bold"), second.getStyleAtPosition(2).toString());
+            assertTrue(second.getParagraph(0).getParagraphStyle().contains("h1"));
+            robot.interact(() -> second.getScene().getWindow().hide());
 
             // the usual keys: Shortcut+N opens a second, new document; Shortcut+W closes it again
-            robot.clickOn("#editor").press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.N)
+            robot.interact(() -> ((javafx.stage.Stage) editor.getScene().getWindow()).toFront());
+            robot.clickOn(editor).press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.N)
                     .release(javafx.scene.input.KeyCode.N, javafx.scene.input.KeyCode.CONTROL);
             WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#editor").queryAll().size() == 2);
             robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.W)
@@ -101,6 +132,21 @@ class QuireAppTest {
         } finally {
             FxToolkit.cleanupStages();
             FxToolkit.cleanupApplication(app);
+        }
+    }
+
+    /** Clicks the {@code index}th menu of the window holding {@code inside}, then the item {@code itemId}. */
+    static void clickMenuItem(FxRobot robot, javafx.scene.Node inside, int index, String itemId) {
+        robot.interact(() -> ((javafx.stage.Stage) inside.getScene().getWindow()).toFront());
+        List<javafx.scene.Node> menus = List.copyOf(robot.from(inside.getScene().getRoot()).lookup(".menu-bar .menu")
+                .queryAll());
+        robot.clickOn(menus.get(index));
+        robot.clickOn(itemId);
+    }
+
+    private static List<java.util.Map<String, Object>> delta(OpenDocument d) {
+        synchronized (d.doc()) {
+            return d.doc().getText(OpenDocument.TEXT).toDelta();
         }
     }
 

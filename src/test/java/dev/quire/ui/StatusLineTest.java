@@ -15,7 +15,7 @@ class StatusLineTest {
 
     private static DocumentStatus status(ConnectionState state, int queued, Instant retryAt, String error) {
         return new DocumentStatus(new Snapshot(state, 1, Optional.ofNullable(retryAt), error == null ? 0 : 1008,
-                Optional.ofNullable(error)), queued, Optional.empty(), Optional.empty());
+                Optional.ofNullable(error)), queued, Optional.empty(), Optional.empty(), false, false);
     }
 
     @Test
@@ -38,9 +38,19 @@ class StatusLineTest {
     }
 
     @Test
+    void readOnlyAndRenewingAreSaidWhileConnected() {
+        DocumentStatus online = status(ConnectionState.CONNECTED, 0, null, null);
+        assertEquals("Read-only (shared as reader)", StatusLine.describe(online.withReadOnly(true), NOW));
+        assertEquals("Session expires soon — renewing", StatusLine.describe(online.withRenewing(true), NOW));
+        // offline, the connection's state is the truth that matters: the edits wait either way
+        assertEquals("Offline — 2 edits saved on this computer", StatusLine.describe(
+                status(ConnectionState.OFFLINE, 2, null, null).withRenewing(true), NOW));
+    }
+
+    @Test
     void aSaveFailureOutranksTheConnection() {
         DocumentStatus s = new DocumentStatus(new Snapshot(ConnectionState.CONNECTED, 0, Optional.empty(), 0,
-                Optional.empty()), 0, Optional.empty(), Optional.of("disk full"));
+                Optional.empty()), 0, Optional.empty(), Optional.of("disk full"), true, true);
         assertEquals("Cannot save on this computer — edits are kept in memory and sent when online",
                 StatusLine.describe(s, NOW));
     }

@@ -107,6 +107,14 @@ public final class AccessService implements DocumentAccess {
                 false));
     }
 
+    /** Renames one of the user's own workspaces ({@code NOT_FOUND} for anyone else's). */
+    public WorkspaceInfo renameWorkspace(String userId, String workspaceId, String name) {
+        ownWorkspace(userId, workspaceId);
+        String checked = requireText("a workspace name", name, WorkspaceStore.MAX_NAME_LENGTH, false);
+        return workspaces.renameWorkspace(workspaceId, checked)
+                .orElseThrow(() -> AccessDeniedException.noWorkspace(workspaceId));
+    }
+
     /** A workspace the user owns; {@code NOT_FOUND} for anyone else's and for none. */
     private WorkspaceInfo ownWorkspace(String userId, String workspaceId) {
         return workspaces.workspace(workspaceId)

@@ -52,6 +52,10 @@ final class DocumentEndpoints {
             String user = user(ex);
             ex.json(201, workspace(access.createWorkspace(user, text(ex.jsonObject(), "name"))));
         });
+        r.route("PATCH", "/workspaces/{id}", ex -> {
+            String user = user(ex);
+            ex.json(200, workspace(access.renameWorkspace(user, ex.pathParam("id"), text(ex.jsonObject(), "name"))));
+        });
         r.route("GET", "/docs", ex -> {
             String user = user(ex);
             String workspace = ex.query().get("workspace");

@@ -95,6 +95,27 @@ final class H2WorkspaceStore implements WorkspaceStore {
     }
 
     @Override
+    public Optional<WorkspaceInfo> renameWorkspace(String workspaceId, String name) {
+        requireId("workspace id", workspaceId);
+        requireName(name);
+        return db.transaction("renaming workspace " + workspaceId, true, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE workspaces SET name = ? WHERE id = ?")) {
+                ps.setString(1, name);
+                ps.setString(2, workspaceId);
+                if (ps.executeUpdate() == 0) {
+                    return Optional.empty();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + WS_COLUMNS + " FROM workspaces WHERE id = ?")) {
+                ps.setString(1, workspaceId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(workspaceInfo(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
     public List<WorkspaceInfo> workspaces(String ownerUserId) {
         requireId("owner user id", ownerUserId);
         return db.transaction("listing the workspaces of user " + ownerUserId, false, c -> {

@@ -29,6 +29,9 @@ public interface WorkspaceStore {
 
     Optional<WorkspaceInfo> workspace(String workspaceId);
 
+    /** Renames a workspace; the renamed workspace, or empty if there is none with that id. */
+    Optional<WorkspaceInfo> renameWorkspace(String workspaceId, String name);
+
     /** The user's workspaces: the default first, then oldest first. */
     List<WorkspaceInfo> workspaces(String ownerUserId);
 

@@ -136,7 +136,7 @@ final class Room {
         connections.add(c);
         shared.metrics().connected();
         if (c.quire) {
-            c.send(new AuthOk(principal.userId(), epochSeconds(principal.expiresAt())));
+            c.send(authOk(c));
         }
         // as y-websocket's setupWSConnection: step 1, then the awareness states of everyone present
         c.send(new SyncStep1(durable.encode()));
@@ -331,8 +331,12 @@ final class Room {
             }
             if (role.isEmpty()) {
                 reject(c, AuthError.FORBIDDEN, "access withdrawn");
-            } else {
+            } else if (role.get() != c.role) {
+                boolean wasWriter = c.role.canWrite();
                 c.role = role.get();
+                if (c.quire && wasWriter != c.role.canWrite()) {
+                    c.send(authOk(c)); // the window turns read-only (or writable) at once
+                }
             }
         }
     }
@@ -396,7 +400,12 @@ final class Room {
         shared.metrics().renewals.increment();
         log.atInfo().addKeyValue("conn", c.id).addKeyValue("user", c.userId())
                 .addKeyValue("expiresAt", fresh.expiresAt()).log("renewed");
-        c.send(new AuthOk(fresh.userId(), epochSeconds(fresh.expiresAt())));
+        c.send(authOk(c));
+    }
+
+    /** Who the connection is, until when, and whether it may only read. */
+    private static AuthOk authOk(Connection c) {
+        return new AuthOk(c.userId(), epochSeconds(c.principal.expiresAt()), !c.role.canWrite());
     }
 
     // ---- timers ----

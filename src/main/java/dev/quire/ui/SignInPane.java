@@ -7,33 +7,29 @@ import dev.quire.session.TokenEndpointException;
 import java.util.function.BiConsumer;
 import javafx.application.Platform;
 import javafx.geometry.Insets;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.PasswordField;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
-import javafx.stage.Stage;
 
 /**
  * "Sign in to a server": its URL, a user name and a password. Errors say what to do (wrong password, server
  * unreachable, not a Quire server or too old); the password is never shown, logged or kept once sent.
  */
-final class SignInWindow {
+final class SignInPane extends GridPane {
     /** Connects to a server: discovery, then an engine on the app's profiles. */
     interface Engines {
         java.util.concurrent.CompletableFuture<ClientEngine> connect(String url);
     }
 
-    private final Stage stage;
     private final TextField server = new TextField();
     private final TextField user = new TextField();
     private final PasswordField password = new PasswordField();
     private final Button signIn = new Button("Sign in");
     private final Label error = new Label();
 
-    SignInWindow(Stage stage, String serverUrl, Engines engines, BiConsumer<ClientEngine, Account> signedIn) {
-        this.stage = stage;
+    SignInPane(String serverUrl, Engines engines, BiConsumer<ClientEngine, Account> signedIn) {
         server.setId("server");
         server.setText(serverUrl == null ? "" : serverUrl);
         server.setPromptText("https://quire.example.com");
@@ -69,26 +65,25 @@ final class SignInWindow {
                         }
                     }));
         });
-        GridPane grid = new GridPane();
-        grid.setHgap(8);
-        grid.setVgap(8);
-        grid.setPadding(new Insets(16));
-        grid.addRow(0, new Label("Server"), server);
-        grid.addRow(1, new Label("User name"), user);
-        grid.addRow(2, new Label("Password"), password);
-        grid.add(signIn, 1, 3);
-        grid.add(error, 0, 4, 2, 1);
-        stage.setScene(new Scene(grid, 460, 240));
-        stage.setTitle("Sign in — Quire");
+        getStyleClass().add("sign-in");
+        setHgap(8);
+        setVgap(8);
+        setPadding(new Insets(16));
+        addRow(0, new Label("Server"), server);
+        addRow(1, new Label("User name"), user);
+        addRow(2, new Label("Password"), password);
+        add(signIn, 1, 3);
+        add(error, 0, 4, 2, 1);
+        server.setPrefColumnCount(28);
     }
 
-    /** A line above the error, e.g. why the user is here again. */
+    /** A line where errors go, e.g. why the user is here again. */
     void note(String text) {
         error.setText(text);
     }
 
-    void show() {
-        stage.show();
+    /** Focus where typing starts: the address if there is none yet, else the user name. */
+    void focus() {
         (server.getText().isEmpty() ? server : user).requestFocus();
     }
 

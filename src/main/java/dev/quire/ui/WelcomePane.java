@@ -1,18 +1,17 @@
 package dev.quire.ui;
 
 import javafx.geometry.Insets;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.layout.VBox;
-import javafx.stage.Stage;
 
-/** The first start: two ways in, "On this computer" (no set-up) and "Sign in to a server". */
-final class WelcomeWindow {
-    private final Stage stage;
-
-    WelcomeWindow(Stage stage, Runnable onThisComputer, Runnable signInToServer) {
-        this.stage = stage;
+/**
+ * The first start: two ways in, "On this computer" (no set-up) and "Sign in to a server". Shown again after signing
+ * out of this computer's own server, with a note.
+ */
+final class WelcomePane extends VBox {
+    WelcomePane(String note, Runnable onThisComputer, Runnable signInToServer) {
+        super(10);
         Label title = new Label("Welcome to Quire");
         title.setStyle("-fx-font-size: 18px;");
         Button local = new Button("On this computer");
@@ -26,13 +25,11 @@ final class WelcomeWindow {
         remote.setMaxWidth(Double.MAX_VALUE);
         remote.setOnAction(e -> signInToServer.run());
         Label remoteHelp = new Label("Write together with your team on its Quire server.");
-        VBox box = new VBox(10, title, local, localHelp, remote, remoteHelp);
-        box.setPadding(new Insets(24));
-        stage.setScene(new Scene(box, 420, 260));
-        stage.setTitle("Quire");
-    }
-
-    void show() {
-        stage.show();
+        Label message = new Label(note == null ? "" : note);
+        message.setId("error");
+        message.setWrapText(true);
+        getChildren().addAll(title, local, localHelp, remote, remoteHelp, message);
+        getStyleClass().add("welcome");
+        setPadding(new Insets(24));
     }
 }

@@ -1,0 +1,435 @@
+package dev.quire.ui;
+
+import dev.quire.app.LocalServer;
+import dev.quire.bench.client.ClientBenchmark.Row;
+import dev.quire.engine.Account;
+import dev.quire.engine.ClientEngine;
+import dev.quire.engine.OpenDocument;
+import dev.quire.net.DocumentsApi.DocumentInfo;
+import dev.quire.store.Profiles;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.scene.Scene;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.StackPane;
+import javafx.stage.Stage;
+import org.fxmisc.flowless.VirtualizedScrollPane;
+import org.fxmisc.richtext.StyleClassedTextArea;
+
+/**
+ * {@code quire bench ui} (issue 7, "Fast"): the real windows, on the real engine and this computer's own server, with a
+ * second client typing into the same document. Each figure beside its floor from the same run: the same RichTextFX
+ * area with no document behind it (keystrokes, opening, heap), a JavaFX window that shows nothing (cold start).
+ *
+ * <p>"To screen" is until the end of the next layout pulse after the key event: the scene graph is then what is drawn
+ * (the render thread draws it from there). Needs a display; {@code xvfb-run} provides one.
+ */
+public final class UiBenchmark {
+    private static final long WAIT_S = 120;
+
+    /** How much: the big document's size, keystrokes timed, the remote peer's typing rate, documents for the heap. */
+    public record Config(int documentBytes, int keystrokes, int peerKeysPerSecond, int heapDocuments,
+                         int heapDocumentBytes, Path work, String classPath) {
+    }
+
+    private UiBenchmark() {
+    }
+
+    public static List<Row> run(Config config) throws Exception {
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        Platform.startup(() -> started.complete(null));
+        started.get(WAIT_S, TimeUnit.SECONDS);
+        Platform.setImplicitExit(false);
+        List<Row> rows = new ArrayList<>();
+        progress("cold start: the app and a bare JavaFX window, each a fresh process");
+        rows.add(coldStart(config));
+
+        LocalServer server = LocalServer.start(config.work().resolve("server"), Clock.systemUTC());
+        ClientEngine.Environment env = ClientEngine.Environment.system().withVaultsInProfiles();
+        ScheduledExecutorService typist = Executors.newSingleThreadScheduledExecutor();
+        try (ClientEngine uiEngine = engine(server, config.work().resolve("ui"), env);
+             ClientEngine peerEngine = engine(server, config.work().resolve("peer"), env)) {
+            Account ui = signIn(uiEngine, server);
+            Account peer = signIn(peerEngine, server);
+            ViewSettings view = new ViewSettings(config.work().resolve("settings.properties"), false);
+            String text = prose(config.documentBytes(), new Random(7));
+            DocumentInfo big = ui.createDocument("big").get(WAIT_S, TimeUnit.SECONDS);
+            OpenDocument seeded = peer.open(big.id());
+            synchronized (seeded.doc()) {
+                seeded.doc().getText(OpenDocument.TEXT).insert(0, text);
+            }
+            seeded.drained().get(WAIT_S, TimeUnit.SECONDS);
+
+            progress("opening a %d KB document: from the server, then from this computer", text.length() / 1024);
+            long fromServer = timeToOpen(ui, big, view, text.length(), false);
+            long fromStore = timeToOpen(ui, big, view, text.length(), true);
+            long floorOpen = onFx(() -> {
+                long t0 = System.nanoTime();
+                Stage s = bare(text);
+                s.close();
+                return System.nanoTime() - t0;
+            });
+            rows.add(new Row("open a " + text.length() / 1024 + " KB document (first time: from the server)",
+                    ms(fromServer), ms(fromServer), "bare area, same text", ms(floorOpen), ms(floorOpen), "< 1 s"));
+            rows.add(new Row("open it again (from this computer)", ms(fromStore), ms(fromStore),
+                    "bare area, same text", ms(floorOpen), ms(floorOpen), "< 1 s"));
+
+            progress("%d keystrokes into it while another client types %d keys a second", config.keystrokes(),
+                    config.peerKeysPerSecond());
+            EditorWindow window = onFx(() -> {
+                EditorWindow w = new EditorWindow(big, NO_APP, view);
+                w.attach(ui.open(big.id(), Platform::runLater), ui.userId());
+                w.show();
+                return w;
+            });
+            StyleClassedTextArea area = onFx(() -> (StyleClassedTextArea) window.stage().getScene()
+                    .lookup("#editor"));
+            waitUntil(() -> onFx(() -> area.getLength() >= text.length()));
+            Random where = new Random(3);
+            long period = 1000L / Math.max(1, config.peerKeysPerSecond());
+            typist.scheduleAtFixedRate(() -> {
+                synchronized (seeded.doc()) {
+                    var t = seeded.doc().getText(OpenDocument.TEXT);
+                    t.insert(where.nextInt(t.length()), "x");
+                }
+            }, 0, period, TimeUnit.MILLISECONDS);
+            long[] keys = keystrokes(area, config.keystrokes());
+            typist.shutdownNow();
+            Stage floorStage = onFx(() -> bare(text));
+            StyleClassedTextArea floorArea = onFx(() -> (StyleClassedTextArea) floorStage.getScene()
+                    .lookup("#bare"));
+            long[] floorKeys = keystrokes(floorArea, config.keystrokes());
+            onFx(() -> {
+                floorStage.close();
+                window.closeWindow();
+                return null;
+            });
+            rows.add(row("keystroke → on screen, " + text.length() / 1024 + " KB document, a peer typing", keys,
+                    "bare area, same text", floorKeys, "p99 < 16 ms"));
+
+            progress("heap with %d open documents of %d KB", config.heapDocuments(),
+                    config.heapDocumentBytes() / 1024);
+            long[] heap = heap(ui, peer, view, config);
+            rows.add(new Row("heap, " + config.heapDocuments() + " open documents of "
+                    + config.heapDocumentBytes() / 1024 + " KB (MB)", heap[0] / 1e6, heap[0] / 1e6,
+                    "bare areas, same texts", heap[1] / 1e6, heap[1] / 1e6, ""));
+            seeded.close();
+            ui.close();
+            peer.close();
+        } finally {
+            typist.shutdownNow();
+            server.close();
+            env.loop().shutdownNow();
+            Platform.exit();
+        }
+        return rows;
+    }
+
+    // ---- the measures ----
+
+    /** Process start → the app's first window usable (it prints a line then), against a bare JavaFX window's. */
+    private static Row coldStart(Config config) throws Exception {
+        // a returning user of "On this computer": the profile and the server's folder exist, as on a second start
+        Path home = config.work().resolve("cold");
+        try (LocalServer s = LocalServer.start(home.resolve("local-server"), Clock.systemUTC())) {
+            ClientEngine.Environment env = ClientEngine.Environment.system();
+            try (ClientEngine e = engine(s, home, env)) {
+                signIn(e, s).close();
+            } finally {
+                env.loop().shutdownNow();
+            }
+        }
+        long[] app = new long[3];
+        long[] floor = new long[3];
+        for (int i = 0; i < app.length; i++) {
+            app[i] = untilReady(config.classPath(), List.of("-Dquire.readyProbe=true", "dev.quire.cli.Main",
+                    "--data", home.toString()));
+            floor[i] = untilReady(config.classPath(), List.of(BareWindow.class.getName()));
+        }
+        return row("cold start → usable window (returning user, own server)", app, "bare JavaFX window", floor,
+                "< 2 s");
+    }
+
+    private static long untilReady(String classPath, List<String> args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", classPath));
+        command.addAll(args);
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.startsWith("quire-ready")) {
+                    long t = System.nanoTime() - t0;
+                    p.destroy();
+                    p.waitFor(30, TimeUnit.SECONDS);
+                    return t;
+                }
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+        throw new IllegalStateException("the process ended without a usable window: " + command);
+    }
+
+    /** From the open (a click in the list) until the whole text is in the area and a layout pulse drew it. */
+    private static long timeToOpen(Account ui, DocumentInfo doc, ViewSettings view, int length, boolean again)
+            throws Exception {
+        CompletableFuture<Long> shown = new CompletableFuture<>();
+        long[] t0 = new long[1];
+        EditorWindow w = onFx(() -> {
+            t0[0] = System.nanoTime();
+            EditorWindow win = new EditorWindow(doc, NO_APP, view);
+            win.attach(ui.open(doc.id(), Platform::runLater), ui.userId());
+            win.show();
+            StyleClassedTextArea area = (StyleClassedTextArea) win.stage().getScene().lookup("#editor");
+            Runnable[] check = new Runnable[1];
+            check[0] = () -> {
+                if (area.getLength() >= length && shown.complete(System.nanoTime() - t0[0])) {
+                    win.stage().getScene().removePostLayoutPulseListener(check[0]);
+                }
+            };
+            win.stage().getScene().addPostLayoutPulseListener(check[0]);
+            return win;
+        });
+        long t = shown.get(WAIT_S, TimeUnit.SECONDS);
+        onFx(() -> {
+            w.closeWindow();
+            return null;
+        });
+        return t;
+    }
+
+    /** Types {@code n} keys into the middle of the area, one per 25 ms; each timed to the end of its layout pulse. */
+    private static long[] keystrokes(StyleClassedTextArea area, int n) throws Exception {
+        long[] out = new long[n];
+        onFx(() -> {
+            area.requestFocus();
+            area.moveTo(area.getLength() / 2);
+            return null;
+        });
+        for (int i = 0; i < n; i++) {
+            CompletableFuture<Long> drawn = new CompletableFuture<>();
+            Platform.runLater(() -> {
+                Scene scene = area.getScene();
+                long t0 = System.nanoTime();
+                Runnable[] once = new Runnable[1];
+                once[0] = () -> {
+                    drawn.complete(System.nanoTime() - t0);
+                    scene.removePostLayoutPulseListener(once[0]);
+                };
+                scene.addPostLayoutPulseListener(once[0]);
+                area.fireEvent(new KeyEvent(KeyEvent.KEY_TYPED, "k", "", KeyCode.UNDEFINED, false, false, false,
+                        false));
+            });
+            out[i] = drawn.get(WAIT_S, TimeUnit.SECONDS);
+            Thread.sleep(Math.max(0, 25 - out[i] / 1_000_000)); // a fast typist's pace
+        }
+        return out;
+    }
+
+    /** Used heap after opening the documents, less before: Quire's windows, then bare areas with the same texts. */
+    private static long[] heap(Account ui, Account peer, ViewSettings view, Config config) throws Exception {
+        List<DocumentInfo> docs = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < config.heapDocuments(); i++) {
+            DocumentInfo d = ui.createDocument("heap " + i).get(WAIT_S, TimeUnit.SECONDS);
+            String text = prose(config.heapDocumentBytes(), new Random(i));
+            OpenDocument seed = peer.open(d.id());
+            synchronized (seed.doc()) {
+                seed.doc().getText(OpenDocument.TEXT).insert(0, text);
+            }
+            seed.drained().get(WAIT_S, TimeUnit.SECONDS);
+            seed.close();
+            docs.add(d);
+            texts.add(text);
+        }
+        long before = usedHeap();
+        List<EditorWindow> windows = new ArrayList<>();
+        for (DocumentInfo d : docs) {
+            windows.add(onFx(() -> {
+                EditorWindow w = new EditorWindow(d, NO_APP, view);
+                w.attach(ui.open(d.id(), Platform::runLater), ui.userId());
+                w.show();
+                return w;
+            }));
+        }
+        for (int i = 0; i < windows.size(); i++) {
+            EditorWindow w = windows.get(i);
+            int len = texts.get(i).length();
+            waitUntil(() -> onFx(() -> ((StyleClassedTextArea) w.stage().getScene().lookup("#editor"))
+                    .getLength() >= len));
+        }
+        long quire = usedHeap() - before;
+        onFx(() -> {
+            windows.forEach(EditorWindow::closeWindow);
+            return null;
+        });
+        long floorBefore = usedHeap();
+        List<Stage> bare = new ArrayList<>();
+        for (String t : texts) {
+            bare.add(onFx(() -> bare(t)));
+        }
+        long floor = usedHeap() - floorBefore;
+        onFx(() -> {
+            bare.forEach(Stage::close);
+            return null;
+        });
+        return new long[] {quire, floor};
+    }
+
+    // ---- helpers ----
+
+    /** The floor: a RichTextFX area of the same kind with the same text and nothing behind it, in its own window. */
+    private static Stage bare(String text) {
+        StyleClassedTextArea area = new StyleClassedTextArea();
+        area.setId("bare");
+        area.setWrapText(true);
+        area.replaceText(text);
+        Stage s = new Stage();
+        s.setScene(new Scene(new VirtualizedScrollPane<>(area), 760, 560));
+        s.show();
+        return s;
+    }
+
+    /** Words in lines of about 70 characters, {@code bytes} long. */
+    static String prose(int bytes, Random random) {
+        String[] words = {"the", "quire", "of", "pages", "folded", "together", "and", "sewn", "into", "a", "book",
+            "writing", "with", "others", "offline", "sync", "every", "edit", "kept"};
+        StringBuilder b = new StringBuilder(bytes + 16);
+        int line = 0;
+        while (b.length() < bytes) {
+            String w = words[random.nextInt(words.length)];
+            b.append(w);
+            line += w.length() + 1;
+            if (line > 70) {
+                b.append('\n');
+                line = 0;
+            } else {
+                b.append(' ');
+            }
+        }
+        b.setLength(bytes);
+        return b.toString();
+    }
+
+    private static ClientEngine engine(LocalServer server, Path profiles, ClientEngine.Environment env)
+            throws Exception {
+        return ClientEngine.connect(server.account().url(), Profiles.at(profiles), env).get(WAIT_S, TimeUnit.SECONDS);
+    }
+
+    private static Account signIn(ClientEngine engine, LocalServer server) throws Exception {
+        return engine.signIn(server.account().user(), server.account().password().clone())
+                .get(WAIT_S, TimeUnit.SECONDS);
+    }
+
+    private static long usedHeap() throws InterruptedException {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static <T> T onFx(Supplier<T> work) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(work.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f.get(WAIT_S, TimeUnit.SECONDS);
+    }
+
+    private static void waitUntil(java.util.concurrent.Callable<Boolean> test) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
+        while (!test.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static Row row(String measure, long[] nanos, String peer, long[] peerNanos, String target) {
+        return new Row(measure, pct(nanos, 0.5), pct(nanos, 0.99), peer, pct(peerNanos, 0.5),
+                pct(peerNanos, 0.99), target);
+    }
+
+    private static double pct(long[] nanos, double p) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(p * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
+    }
+
+    private static void progress(String format, Object... args) {
+        System.err.printf("bench ui: " + format + "%n", args);
+    }
+
+    /** The editor window's callbacks, unused here. */
+    private static final EditorWindow.App NO_APP = new EditorWindow.App() {
+        @Override
+        public void newDocument() {
+        }
+
+        @Override
+        public void showDocuments() {
+        }
+
+        @Override
+        public void signOut() {
+        }
+
+        @Override
+        public void quit() {
+        }
+
+        @Override
+        public void export(DocumentInfo document, OpenDocument open, javafx.stage.Stage owner) {
+        }
+    };
+
+    /** The cold start's floor: a JavaFX window with nothing in it, reporting as the app does when it is usable. */
+    public static final class BareWindow extends Application {
+        public static void main(String[] args) {
+            Application.launch(BareWindow.class, args);
+        }
+
+        @Override
+        public void start(Stage stage) {
+            Scene scene = new Scene(new StackPane(), 520, 480);
+            stage.setScene(scene);
+            Runnable[] once = new Runnable[1];
+            once[0] = () -> {
+                scene.removePostLayoutPulseListener(once[0]);
+                System.out.println("quire-ready");
+                System.out.flush();
+            };
+            scene.addPostLayoutPulseListener(once[0]);
+            stage.show();
+        }
+    }
+}

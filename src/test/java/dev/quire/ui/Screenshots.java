@@ -1,0 +1,253 @@
+package dev.quire.ui;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.quire.crdt.RelativePosition;
+import dev.quire.crdt.YText;
+import dev.quire.engine.Account;
+import dev.quire.engine.ClientEngine;
+import dev.quire.engine.OpenDocument;
+import dev.quire.net.DocumentsApi.DocumentInfo;
+import dev.quire.store.Profiles;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import javafx.application.Platform;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.image.PixelReader;
+import javafx.scene.image.WritableImage;
+import javafx.stage.Stage;
+import javax.imageio.ImageIO;
+
+/**
+ * Renders the app's main screens to PNG files with the real JavaFX pipeline (run under Xvfb by
+ * {@code docs/screenshots/render}, not on Monocle): the real windows on the real engine and a team server on loopback,
+ * with a second user in the document. Usage: {@code Screenshots OUT_DIR}.
+ */
+public final class Screenshots {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Screenshots() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(args.length > 0 ? args[0] : "docs/screenshots");
+        Files.createDirectories(out);
+        Path work = Files.createTempDirectory("quire-screens");
+        CompletableFuture<Void> up = new CompletableFuture<>();
+        Platform.startup(() -> up.complete(null));
+        up.get(60, TimeUnit.SECONDS);
+        Platform.setImplicitExit(false);
+        try (TeamServer team = new TeamServer(work)) {
+            ClientEngine.Environment env = ClientEngine.Environment.system().withVaultsInProfiles();
+            String url = "http://127.0.0.1:" + team.httpProxy.port();
+            try (ClientEngine aliceEngine = ClientEngine.connect(url, Profiles.at(work.resolve("alice")), env)
+                    .get(60, TimeUnit.SECONDS);
+                 ClientEngine bobEngine = ClientEngine.connect(url, Profiles.at(work.resolve("bob")), env)
+                         .get(60, TimeUnit.SECONDS)) {
+                Account alice = aliceEngine.signIn("alice", TeamServer.ALICE_PASSWORD.toCharArray())
+                        .get(60, TimeUnit.SECONDS);
+                Account bob = bobEngine.signIn("bob", TeamServer.BOB_PASSWORD.toCharArray())
+                        .get(60, TimeUnit.SECONDS);
+                ViewSettings light = new ViewSettings(work.resolve("light.properties"), false);
+                ViewSettings dark = new ViewSettings(work.resolve("dark.properties"), true);
+
+                shoot(out.resolve("welcome.png"), () -> new WelcomePane(null, () -> { }, () -> { }), light, 520, 300);
+                shoot(out.resolve("sign-in.png"), () -> {
+                    SignInPane p = new SignInPane("https://quire.example.com", u -> new CompletableFuture<>(),
+                            (e, a) -> { });
+                    p.note("Wrong user name or password.");
+                    return p;
+                }, light, 520, 240);
+
+                DocumentInfo plan = alice.createDocument("Launch plan").get(60, TimeUnit.SECONDS);
+                alice.createDocument("Meeting notes").get(60, TimeUnit.SECONDS);
+                alice.createDocument("Ideas").get(60, TimeUnit.SECONDS);
+                alice.request((api, t) -> api.share(t, plan.id(), "bob", "writer")).get(60, TimeUnit.SECONDS);
+                OpenDocument bobs = bob.open(plan.id());
+                bobs.when(s -> s.inSync()).get(60, TimeUnit.SECONDS);
+                synchronized (bobs.doc()) {
+                    YText t = bobs.doc().getText(OpenDocument.TEXT);
+                    t.insert(0, "Launch plan\n");
+                    t.format(11, 1, Map.of("header", 1));
+                    t.insert(t.length(), "We ship the desktop app on Friday. ");
+                    t.insert(t.length(), "Everything typed offline is kept", Map.of("bold", true));
+                    t.insert(t.length(), " and sent when the network is back.\n");
+                    t.insert(t.length(), "Installers for Linux, macOS and Windows\n");
+                    t.format(t.length() - 1, 1, Map.of("list", "bullet"));
+                    t.insert(t.length(), "Screenshots in the README\n");
+                    t.format(t.length() - 1, 1, Map.of("list", "bullet"));
+                    t.insert(t.length(), "See the ");
+                    t.insert(t.length(), "release checklist", Map.of("link", "https://example.com/checklist"));
+                    t.insert(t.length(), " before tagging.");
+                }
+                bobs.drained().get(60, TimeUnit.SECONDS);
+
+                DocumentListPane[] list = new DocumentListPane[1];
+                shoot(out.resolve("documents.png"), () -> {
+                    list[0] = new DocumentListPane(alice, LIST, light);
+                    list[0].refresh();
+                    return list[0];
+                }, light, 520, 420);
+
+                for (ViewSettings view : new ViewSettings[] {light, dark}) {
+                    EditorWindow w = onFx(() -> {
+                        EditorWindow win = new EditorWindow(plan, EDITOR, view);
+                        win.attach(alice.open(plan.id(), Platform::runLater), alice.userId());
+                        win.show();
+                        return win;
+                    });
+                    OpenDocument mine = w.document().orElseThrow();
+                    mine.when(OpenDocument -> OpenDocument.inSync()).get(60, TimeUnit.SECONDS);
+                    String at;
+                    synchronized (bobs.doc()) {
+                        YText t = bobs.doc().getText(OpenDocument.TEXT);
+                        at = JSON.writeValueAsString(Map.of("user", Map.of("color", "#2f7de1"), "cursor",
+                                Map.of("head", RelativePosition.fromIndex(t, 40).toJson())));
+                    }
+                    bobs.setPresence(at);
+                    waitFor(() -> !mine.presence().isEmpty());
+                    Thread.sleep(500); // the caret joins the area at a layout pulse
+                    save(onFx(() -> w.stage().getScene().snapshot(null)),
+                            out.resolve(view == light ? "editor.png" : "editor-dark.png"));
+                    onFx(() -> {
+                        w.closeWindow();
+                        return null;
+                    });
+                }
+
+                team.syncProxy.refuse(true); // the network drops while typing
+                EditorWindow offline = onFx(() -> {
+                    EditorWindow win = new EditorWindow(plan, EDITOR, light);
+                    win.attach(alice.open(plan.id(), Platform::runLater), alice.userId());
+                    win.show();
+                    return win;
+                });
+                OpenDocument d = offline.document().orElseThrow();
+                waitFor(() -> d.status().connection().state().name().equals("RECONNECTING"));
+                onFx(() -> {
+                    var area = (org.fxmisc.richtext.StyleClassedTextArea) offline.stage().getScene()
+                            .lookup("#editor");
+                    area.moveTo(area.getLength());
+                    area.insertText(area.getLength(), " Typed on the train.");
+                    return null;
+                });
+                waitFor(() -> d.status().queued() > 0);
+                Thread.sleep(300);
+                save(onFx(() -> offline.stage().getScene().snapshot(null)), out.resolve("editor-offline.png"));
+                onFx(() -> {
+                    offline.closeWindow();
+                    return null;
+                });
+                bobs.close();
+                alice.close();
+                bob.close();
+            } finally {
+                env.loop().shutdownNow();
+            }
+        } finally {
+            Platform.exit();
+        }
+        System.out.println("screenshots written to " + out);
+        System.exit(0);
+    }
+
+    /** The windows' callbacks: nothing to do in a picture. */
+    private static final EditorWindow.App EDITOR = new EditorWindow.App() {
+        @Override
+        public void newDocument() {
+        }
+
+        @Override
+        public void showDocuments() {
+        }
+
+        @Override
+        public void signOut() {
+        }
+
+        @Override
+        public void quit() {
+        }
+
+        @Override
+        public void export(DocumentInfo document, OpenDocument open, Stage owner) {
+        }
+    };
+
+    private static final DocumentListPane.App LIST = new DocumentListPane.App() {
+        @Override
+        public void open(DocumentInfo d) {
+        }
+
+        @Override
+        public void openImported(DocumentInfo d, Path file) {
+        }
+
+        @Override
+        public void export(DocumentInfo d) {
+        }
+
+        @Override
+        public void quit() {
+        }
+    };
+
+    private static void shoot(Path file, Supplier<Parent> content, ViewSettings view, int w, int h)
+            throws Exception {
+        Stage stage = onFx(() -> {
+            Stage s = new Stage();
+            Scene scene = new Scene(content.get(), w, h);
+            view.style(scene);
+            s.setScene(scene);
+            s.show();
+            return s;
+        });
+        Thread.sleep(700); // lists fill from the server, a layout pulse or two
+        save(onFx(() -> stage.getScene().snapshot(null)), file);
+        onFx(() -> {
+            stage.close();
+            return null;
+        });
+    }
+
+    private static void save(WritableImage image, Path file) throws Exception {
+        int w = (int) image.getWidth();
+        int h = (int) image.getHeight();
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+        PixelReader pixels = image.getPixelReader();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                out.setRGB(x, y, pixels.getArgb(x, y));
+            }
+        }
+        ImageIO.write(out, "png", file.toFile());
+        System.out.println("wrote " + file);
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier test) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!test.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("timed out");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static <T> T onFx(Supplier<T> work) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                f.complete(work.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f.get(60, TimeUnit.SECONDS);
+    }
+}
