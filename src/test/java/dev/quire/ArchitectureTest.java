@@ -18,7 +18,8 @@ class ArchitectureTest {
     static final ArchRule coreDoesNoIoAndNoUi =
             noClasses()
                     .that()
-                    .resideInAnyPackage("dev.quire.crdt..", "dev.quire.protocol..", "dev.quire.session..", "dev.quire.sync..")
+                    .resideInAnyPackage("dev.quire.crdt..", "dev.quire.protocol..", "dev.quire.session..", "dev.quire.sync..",
+                            "dev.quire.markdown..")
                     .should()
                     .dependOnClassesThat()
                     .resideInAnyPackage("javafx..", "java.sql..", "java.net..", "org.java_websocket..")

@@ -28,6 +28,7 @@ import java.util.Properties;
  */
 public final class LocalServer implements AutoCloseable {
     private static final String ACCOUNT_FILE = "local-account.properties";
+    private static final int LOCAL_PASSWORD_ITERATIONS = 1_000;
 
     /** How to sign in: the server's URL, the account's name and password. */
     public record Account(String url, String user, char[] password) {
@@ -58,8 +59,10 @@ public final class LocalServer implements AutoCloseable {
                 http = freePort();
                 sync = freePort();
             }
-            QuireServer server = QuireServer.start(ServerConfig.defaults(dir.resolve("data")).withPorts(http, sync),
-                    clock);
+            // The account's password is 24 random bytes, never typed: stretching it (600,000 PBKDF2 rounds for a
+            // person's password) would only add a second to every start. A few rounds keep the stored form a hash.
+            QuireServer server = QuireServer.start(ServerConfig.defaults(dir.resolve("data")).withPorts(http, sync)
+                    .withPasswordIterations(LOCAL_PASSWORD_ITERATIONS), clock);
             if (server.users().byName(user).isEmpty()) {
                 server.addUser(user, password.toCharArray());
             }

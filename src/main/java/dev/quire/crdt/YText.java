@@ -100,7 +100,7 @@ public final class YText extends AbstractType {
         StringBuilder sb = new StringBuilder(length);
         for (Item n = start; n != null; n = n.right) {
             if (n.visible() && n.content instanceof ContentString s) {
-                sb.append(s.str);
+                sb.append(s.str());
             }
         }
         return sb.toString();
@@ -214,7 +214,7 @@ public final class YText extends AbstractType {
                 continue;
             }
             if (n.content instanceof ContentString s) {
-                str.append(s.str);
+                str.append(s.str());
             } else if (n.content instanceof ContentType || n.content instanceof ContentEmbed) {
                 packStr(ops, str, currentAttributes);
                 Map<String, Object> op = new LinkedHashMap<>();

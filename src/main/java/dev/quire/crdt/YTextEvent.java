@@ -124,7 +124,7 @@ public final class YTextEvent extends YEvent {
                     if (adds(item)) {
                         if (!deletes(item)) {
                             switchTo("insert");
-                            insert = ((String) insert) + s.str;
+                            insert = ((String) insert) + s.str();
                         }
                     } else if (deletes(item)) {
                         switchTo("delete");

@@ -157,18 +157,25 @@ public final class Account implements AutoCloseable {
      * its own window with its own connection.
      */
     public OpenDocument open(String docId) {
-        return open(docId, Runnable::run);
+        return open(docId, Runnable::run, Runnable::run);
     }
 
     /**
-     * As {@link #open(String)}, applying the server's updates to the document on {@code remoteOn}: a window passes
-     * its UI thread, so that its text and the document change in one order.
+     * As {@link #open(String)} for a window: the server's updates are applied to the document on {@code uiThread}, so
+     * that its text and the document change in one order, and local edits are committed to the outbox on the store's
+     * writer thread, so typing never waits for the disk (each is still committed before it is sent).
      */
-    public OpenDocument open(String docId, java.util.concurrent.Executor remoteOn) {
+    public OpenDocument open(String docId, java.util.concurrent.Executor uiThread) {
+        return open(docId, uiThread, storeWriter);
+    }
+
+    private OpenDocument open(String docId, java.util.concurrent.Executor remoteOn,
+                              java.util.concurrent.Executor localWrites) {
         OpenDocument[] self = new OpenDocument[1];
         OpenDocument d = new OpenDocument(docId, store, session.userId(), engine.clock(), (id, doc, outbox) -> {
             SyncConnection c = connection(id, doc, outbox);
             c.applyRemoteOn(remoteOn);
+            c.writeLocalOn(localWrites);
             return c;
         }, storeWriter, () -> open.remove(self[0]));
         self[0] = d;
@@ -214,6 +221,12 @@ public final class Account implements AutoCloseable {
         }
         session.close();
         storeWriter.shutdown();
+        try {
+            // edits typed just before are committed before the store can close (they wait on this thread)
+            storeWriter.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         engine.released(this);
     }
 

@@ -212,8 +212,10 @@ public final class SyncConnection implements AutoCloseable {
                 PRESENCE_CHECK_SECONDS, TimeUnit.SECONDS);
         this.stopListening = doc.onUpdate((update, origin, t) -> {
             if (origin != REMOTE) {
-                long seq = outbox.local(update); // committed before it can be sent
-                loop.execute(() -> sendLocal(update, seq));
+                localWrites.execute(() -> {
+                    long seq = outbox.local(update); // committed before it can be sent
+                    loop.execute(() -> sendLocal(update, seq));
+                });
             }
         });
     }
@@ -267,6 +269,17 @@ public final class SyncConnection implements AutoCloseable {
     }
 
     private volatile java.util.concurrent.Executor remoteOn = Runnable::run;
+
+    /**
+     * Commits local edits to the outbox on {@code executor} (one thread, so in order) instead of the editing thread:
+     * a UI thread then never waits for the disk. Each edit is still committed before it is sent (call before
+     * {@link #open}).
+     */
+    public void writeLocalOn(java.util.concurrent.Executor executor) {
+        this.localWrites = java.util.Objects.requireNonNull(executor);
+    }
+
+    private volatile java.util.concurrent.Executor localWrites = Runnable::run;
 
     /**
      * Hears whether the server lets this user only read the document: told on every connect (auth-ok) and whenever

@@ -3,6 +3,7 @@ package dev.quire.ui;
 import dev.quire.engine.DocumentStatus;
 import dev.quire.engine.OpenDocument;
 import dev.quire.sync.ConnectionState;
+import java.time.Duration;
 import java.time.Instant;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
@@ -14,7 +15,6 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
-import javafx.util.Duration;
 import org.fxmisc.flowless.VirtualizedScrollPane;
 import org.fxmisc.richtext.StyleClassedTextArea;
 
@@ -31,6 +31,7 @@ final class EditorPane extends BorderPane {
     private final TextBinding binding;
     private final FindBar findBar;
     private final Timeline ticker;
+    private Instant sendingSince; // JavaFX thread: since when edits wait while online
 
     EditorPane(OpenDocument document, String userId) {
         this.document = document;
@@ -47,7 +48,7 @@ final class EditorPane extends BorderPane {
         binding = TextBinding.bind(area, document.doc(), OpenDocument.TEXT);
         document.addListener(s -> Platform.runLater(() -> show(s)));
         show(document.status());
-        ticker = new Timeline(new KeyFrame(Duration.seconds(1), e -> show(document.status())));
+        ticker = new Timeline(new KeyFrame(javafx.util.Duration.seconds(1), e -> show(document.status())));
         ticker.setCycleCount(Timeline.INDEFINITE);
         ticker.play();
 
@@ -89,7 +90,17 @@ final class EditorPane extends BorderPane {
     }
 
     private void show(DocumentStatus s) {
-        status.setText(StatusLine.describe(s, Instant.now()));
+        Instant now = Instant.now();
+        // Every keystroke is queued until the server's ack, a few milliseconds later: online, that is "saved", and
+        // the bar says "sending N edits" only once edits have waited a second (a slow link), instead of flickering.
+        boolean sending = s.connection().state() == ConnectionState.CONNECTED && s.queued() > 0;
+        if (!sending) {
+            sendingSince = null;
+        } else if (sendingSince == null) {
+            sendingSince = now;
+        }
+        DocumentStatus shown = sending && Duration.between(sendingSince, now).toMillis() < 1000 ? s.withQueued(0) : s;
+        status.setText(StatusLine.describe(shown, now));
         retryNow.setVisible(s.connection().state() == ConnectionState.RECONNECTING);
         area.setEditable(!s.readOnly());
     }

@@ -32,8 +32,9 @@ final class PresenceLayer {
     private final OpenDocument document;
     private final YText text;
     private final String color;
-    private final Label here = new Label();
+    private final javafx.scene.layout.HBox here = new javafx.scene.layout.HBox(6);
     private final List<CaretNode> drawn = new ArrayList<>();
+    private final List<org.fxmisc.richtext.Selection<?, String, ?>> selections = new ArrayList<>();
     private Map<Long, String> states = Map.of(); // JavaFX thread
 
     PresenceLayer(GenericStyledArea<?, String, ?> area, OpenDocument document, String userId) {
@@ -45,8 +46,12 @@ final class PresenceLayer {
             this.text = doc.getText(OpenDocument.TEXT);
         }
         here.setId("here");
+        here.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        here.setAccessibleText("Who is here");
         area.caretPositionProperty().addListener((o, was, now) -> publish());
-        area.textProperty().addListener((o, was, now) -> redraw());
+        area.anchorProperty().addListener((o, was, now) -> publish());
+        // each change moves the others' carets; the change event is cheap, where the text property is the whole text
+        area.plainTextChanges().subscribe(change -> redraw());
         document.addPresenceListener(map -> Platform.runLater(() -> {
             states = map;
             redraw();
@@ -54,8 +59,8 @@ final class PresenceLayer {
         publish();
     }
 
-    /** "Here: alice, bob": the names the server stamped on the others' states. */
-    Label whoIsHere() {
+    /** "Here: ● alice ● bob": the names the server stamped on the others' states, each in their caret's colour. */
+    javafx.scene.layout.HBox whoIsHere() {
         return here;
     }
 
@@ -82,7 +87,11 @@ final class PresenceLayer {
             area.removeCaret(c);
         }
         drawn.clear();
-        List<String> names = new ArrayList<>();
+        for (var sel : selections) {
+            removeSelection(sel);
+        }
+        selections.clear();
+        List<Label> names = new ArrayList<>();
         for (Map.Entry<Long, String> e : states.entrySet()) {
             JsonNode state;
             try {
@@ -90,7 +99,11 @@ final class PresenceLayer {
             } catch (java.io.IOException bad) {
                 continue; // a peer's malformed state hides its caret, nothing else
             }
-            names.add(state.path("user").path("name").asText("someone"));
+            Color c = colorOrDefault(state.path("user").path("color").asText(""));
+            Label name = new Label(state.path("user").path("name").asText("someone"));
+            name.setGraphic(new javafx.scene.shape.Circle(4, c));
+            name.getStyleClass().add("present");
+            names.add(name);
             JsonNode head = state.path("cursor").path("head");
             if (!head.isObject()) {
                 continue;
@@ -99,14 +112,49 @@ final class PresenceLayer {
             if (index < 0 || index > area.getLength()) {
                 continue;
             }
+            int anchor = state.path("cursor").path("anchor").isObject() ? resolve(state.path("cursor").path("anchor"))
+                    : index;
+            if (anchor >= 0 && anchor <= area.getLength() && anchor != index) {
+                org.fxmisc.richtext.SelectionImpl<?, String, ?> sel = new org.fxmisc.richtext.SelectionImpl<>(
+                        "presence-selection-" + e.getKey(), area, path -> {
+                            path.setHighlightFill(c.deriveColor(0, 1, 1, 0.25));
+                            path.setStrokeWidth(0);
+                        });
+                sel.selectRange(Math.min(anchor, index), Math.max(anchor, index));
+                addSelection(sel);
+                selections.add(sel);
+            }
             CaretNode caret = new CaretNode("presence-" + e.getKey(), area, index);
-            caret.setStroke(Color.web(state.path("user").path("color").asText("#e0457b"), 1.0));
+            caret.setStroke(c);
             caret.setStrokeWidth(2);
             caret.setShowCaret(Caret.CaretVisibility.ON);
             area.addCaret(caret);
             drawn.add(caret);
         }
-        here.setText(names.isEmpty() ? "" : "Here: " + String.join(", ", names));
+        here.getChildren().setAll(names);
+        if (!names.isEmpty()) {
+            here.getChildren().add(0, new Label("Here:"));
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void addSelection(org.fxmisc.richtext.Selection sel) {
+        area.addSelection(sel);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void removeSelection(org.fxmisc.richtext.Selection sel) {
+        area.removeSelection(sel);
+        sel.dispose();
+    }
+
+    /** A peer's colour as it sent it, or the palette's first when it sent none or nonsense. */
+    private static Color colorOrDefault(String web) {
+        try {
+            return Color.web(web, 1.0);
+        } catch (IllegalArgumentException | NullPointerException bad) {
+            return Color.web("#e0457b");
+        }
     }
 
     /** A relative position (JSON) as an index in the text now, or -1 if it no longer resolves. */

@@ -81,9 +81,15 @@ public final class QuireApp extends Application {
      * that one shows its window and this returns false at once.
      */
     public static boolean launch(Path dataDir, String serverUrl) {
-        Path root = Profiles.locate(dataDir, System.getenv()).root();
+        Profiles located = Profiles.locate(dataDir, System.getenv());
+        Path root = located.root();
         if (SingleInstance.handOver(root)) {
             return false;
+        }
+        // a returning user of this computer's server: start it while JavaFX starts, instead of after
+        Path localDir = root.resolve(LOCAL_SERVER_DIR);
+        if (isLocal(located, localDir)) {
+            earlyServer = CompletableFuture.supplyAsync(() -> LocalServer.start(localDir, Clock.systemUTC()));
         }
         Application.launch(QuireApp.class, dataDir == null ? "" : dataDir.toString(),
                 serverUrl == null ? "" : serverUrl);
@@ -92,6 +98,7 @@ public final class QuireApp extends Application {
 
     @Override
     public void start(Stage stage) throws Exception {
+        phase("JavaFX started");
         main = stage;
         List<String> raw = getParameters() == null ? List.of() : getParameters().getRaw();
         Path explicit = dataDir != null ? dataDir : raw.isEmpty() || raw.get(0).isEmpty() ? null : Path.of(raw.get(0));
@@ -120,9 +127,7 @@ public final class QuireApp extends Application {
             return;
         }
         Optional<Profile> last = profiles.last();
-        Optional<String> localUrl = LocalServer.lastUrl(localServerDir());
-        if (last.isPresent() && localUrl.isPresent()
-                && last.get().server().equals(Profiles.normalize(URI.create(localUrl.get())))) {
+        if (isLocal(profiles, localServerDir())) {
             local = true;
             onThisComputer();
         } else if (last.isPresent()) {
@@ -157,6 +162,22 @@ public final class QuireApp extends Application {
         return pane;
     }
 
+    /** Whether the profile used last is this computer's own server's. */
+    private static boolean isLocal(Profiles profiles, Path localServerDir) {
+        Optional<Profile> last;
+        try {
+            last = profiles.last();
+        } catch (IOException e) {
+            return false; // no readable record of last time: the welcome decides
+        }
+        Optional<String> localUrl = LocalServer.lastUrl(localServerDir);
+        return last.isPresent() && localUrl.isPresent()
+                && last.get().server().equals(Profiles.normalize(URI.create(localUrl.get())));
+    }
+
+    /** This computer's server, started by {@link #launch} while JavaFX starts; null when not started early. */
+    private static volatile CompletableFuture<LocalServer> earlyServer;
+
     private Path localServerDir() {
         return profiles.root().resolve(LOCAL_SERVER_DIR);
     }
@@ -165,13 +186,36 @@ public final class QuireApp extends Application {
     private void onThisComputer() {
         try {
             local = true;
-            server = LocalServer.start(localServerDir(), Clock.systemUTC());
+            phase("starting this computer's server");
+            CompletableFuture<LocalServer> early = earlyServer;
+            earlyServer = null;
+            server = early != null ? early.get(60, TimeUnit.SECONDS)
+                    : LocalServer.start(localServerDir(), Clock.systemUTC());
             LocalServer.Account localAccount = server.account();
+            phase("server started");
             ClientEngine e = connect(localAccount.url()).get(30, TimeUnit.SECONDS);
-            signedIn(e, e.signIn(localAccount.user(), localAccount.password().clone()).get(60, TimeUnit.SECONDS));
+            phase("engine connected");
+            Account a = resumeOrSignIn(e, localAccount);
+            phase("signed in");
+            signedIn(e, a);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start Quire on this computer: " + e.getMessage(), e);
         }
+    }
+
+    /** This computer's account: its session of last time resumed, or a fresh sign-in with its password. */
+    private static Account resumeOrSignIn(ClientEngine e, LocalServer.Account local) throws Exception {
+        java.util.Optional<String> last = e.lastUser();
+        if (last.isPresent()) {
+            try {
+                Account a = e.resume(last.get()).get(30, TimeUnit.SECONDS);
+                phase("session resumed");
+                return a;
+            } catch (java.util.concurrent.ExecutionException resumeFailed) {
+                phase("no session to resume: " + resumeFailed.getCause());
+            }
+        }
+        return e.signIn(local.user(), local.password().clone()).get(60, TimeUnit.SECONDS);
     }
 
     /** The team server's session of last time, resumed (offline too); the sign-in if it cannot be. */
@@ -253,14 +297,24 @@ public final class QuireApp extends Application {
             Runnable[] once = new Runnable[1];
             once[0] = () -> {
                 main.getScene().removePostLayoutPulseListener(once[0]);
+                phase("window usable");
                 System.out.println("quire-ready");
                 System.out.flush();
+                Platform.runLater(Platform::exit); // and quits as a user would: the session is kept for next time
             };
             main.getScene().addPostLayoutPulseListener(once[0]);
         }
     }
 
     private boolean readyTold;
+
+    /** With {@code -Dquire.readyProbe=true} (quire bench ui), how far a start got, in ms since the JVM started. */
+    private static void phase(String what) {
+        if (Boolean.getBoolean("quire.readyProbe")) {
+            System.out.println("quire-phase " + java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
+                    + " ms " + what);
+        }
+    }
 
     /** A later launch on the same folder asked this one to show itself. */
     private void handedOver() {

@@ -241,64 +241,99 @@ public final class TextBinding {
         int at = change.getPosition();
         int removed = change.getRemoved().length();
         String inserted = change.getInserted();
+        Collection<String>[] split = null;
         synchronized (doc) {
+            Collection<String>[][] out = new Collection[1][];
             doc.transact(t -> {
                 if (removed > 0) {
                     text.delete(at, removed);
                 }
                 if (!inserted.isEmpty()) {
-                    insertLocal(at, inserted);
+                    out[0] = insertLocal(at, inserted);
                 }
             }, this);
+            split = out[0];
         }
-        if (inserted.indexOf('\n') >= 0) {
-            restyleParagraphs(at, at + inserted.length() + 1); // split paragraphs keep (or drop) their format
+        if (split != null) {
+            // the paragraphs the new lines close take the split paragraph's format; the last piece keeps its own
+            applying = true;
+            try {
+                int p = area.offsetToPosition(at, TwoDimensional.Bias.Forward).getMajor();
+                int lines = (int) inserted.chars().filter(c -> c == '\n').count();
+                for (int i = 0; i < lines; i++) {
+                    setParagraphClasses(p + i, split[0]);
+                }
+                setParagraphClasses(p + lines, split[1]);
+            } finally {
+                applying = false;
+            }
+            refreshMarkers(split[0], split[1]);
         }
     }
 
     /**
      * Typed or pasted text: it takes the inline formats of the text before it (Yjs does so), and a new line splits its
      * paragraph so that both halves keep the paragraph's format (a list goes on), except that a new line at the end
-     * of a heading starts normal text, as editors do.
+     * of a heading starts normal text, as editors do. Returns, for text with new lines, the paragraph classes of the
+     * lines they close and of the last piece; null for text without.
      */
-    private void insertLocal(int at, String inserted) {
+    @SuppressWarnings("unchecked")
+    private Collection<String>[] insertLocal(int at, String inserted) {
         if (inserted.indexOf('\n') < 0) {
-            text.insert(at, inserted);
-            return;
+            if (at == 0 || area.getText(at - 1, at).equals("\n")) {
+                // Yjs would give it the attributes of the character before: a newline's are its paragraph's format
+                text.insert(at, inserted, Map.of());
+            } else {
+                text.insert(at, inserted); // the inline formats of the text before, as editors do
+            }
+            return null;
         }
-        int closing = closingNewline(at);
+        int closing = closingNewline(at, inserted.length());
         Map<String, Object> block = closing < 0 ? Map.of() : blockAttributes(closing);
         boolean endOfHeading = block.containsKey("header") && closing == at;
+        Map<String, Object> inline = currentInline(at); // one walk, whatever the paste's length
+        Map<String, Object> newline = new HashMap<>(inline);
+        newline.putAll(block);
         int pos = at;
         int from = 0;
-        for (int nl = inserted.indexOf('\n'); nl >= 0; nl = inserted.indexOf('\n', from)) {
+        if (block.isEmpty()) {
+            // new lines of a normal paragraph are text like any other: one insert, one run (as many inserts in one
+            // transaction would cost Yjs's walk back over the same client's runs each time: quadratic in lines)
+            text.insert(pos, inserted, inline);
+            pos += inserted.length();
+            from = inserted.length();
+        }
+        for (int nl = inserted.indexOf('\n', from); nl >= 0; nl = inserted.indexOf('\n', from)) {
             if (nl > from) {
-                text.insert(pos, inserted.substring(from, nl));
+                text.insert(pos, inserted.substring(from, nl), inline); // explicit: never a newline's format
                 pos += nl - from;
             }
-            Map<String, Object> attrs = new HashMap<>(currentInline(pos));
-            attrs.putAll(block);
-            text.insert(pos, "\n", attrs);
+            text.insert(pos, "\n", newline);
             pos++;
             from = nl + 1;
         }
         if (from < inserted.length()) {
-            text.insert(pos, inserted.substring(from));
+            text.insert(pos, inserted.substring(from), inline);
         }
+        Map<String, Object> tail = block;
         if (endOfHeading) {
             Map<String, Object> clear = new HashMap<>();
             clear.put("header", null);
             text.format(pos, 1, clear); // the old closing newline now ends the new, empty line
+            tail = new HashMap<>(block);
+            tail.remove("header");
         }
+        return new Collection[] {blockClasses(block), blockClasses(tail)};
     }
 
-    /** The index of the newline that closes the paragraph holding {@code at}, or -1 for the last paragraph. */
-    private int closingNewline(int at) {
-        int p = area.offsetToPosition(at, TwoDimensional.Bias.Forward).getMajor();
-        int end = area.getAbsolutePosition(p, area.getParagraphLength(p));
-        // the area already holds the insertion; the text does not yet: its paragraph ends that much earlier
-        int shift = area.getLength() - text.length();
-        int inText = end - shift;
+    /**
+     * The index in the text of the newline that closes the paragraph {@code inserted} went into at {@code at}, or -1
+     * for the last paragraph. The area holds the insertion already, the text not yet: the paragraph's rest follows
+     * the inserted text in the area, and its end there is the newline's place in the text, shifted by the insertion.
+     */
+    private int closingNewline(int at, int inserted) {
+        int p = area.offsetToPosition(at + inserted, TwoDimensional.Bias.Forward).getMajor();
+        int inText = area.getAbsolutePosition(p, area.getParagraphLength(p)) - inserted;
         return inText < text.length() ? inText : -1;
     }
 
@@ -351,6 +386,7 @@ public final class TextBinding {
         }
         List<Map<String, Object>> delta = ((YTextEvent) event).delta();
         applying = true;
+        markersChanged = false;
         try {
             int pos = 0;
             for (Map<String, Object> op : delta) {
@@ -361,22 +397,66 @@ public final class TextBinding {
                     }
                     pos += len;
                 } else if (op.get("delete") instanceof Number n) {
-                    area.deleteText(pos, pos + n.intValue());
-                    restyleParagraphs(pos, pos);
+                    int end = pos + n.intValue();
+                    // joined paragraphs end with the last one's newline: they take its format
+                    Collection<String> survivor = paragraphClassesAt(end);
+                    boolean joins = area.offsetToPosition(pos, TwoDimensional.Bias.Forward).getMajor()
+                            != area.offsetToPosition(end, TwoDimensional.Bias.Forward).getMajor();
+                    area.deleteText(pos, end);
+                    if (joins) {
+                        setParagraphClasses(area.offsetToPosition(pos, TwoDimensional.Bias.Forward).getMajor(),
+                                survivor);
+                        markersChanged |= !survivor.isEmpty();
+                    }
                 } else if (op.get("insert") != null) {
                     String s = op.get("insert") instanceof String str ? str : "\uFFFC"; // an embed: one character
                     Map<String, Object> attrs = op.get("attributes") instanceof Map<?, ?> m ? stringKeys(m)
                             : Map.of();
+                    Collection<String> tail = paragraphClassesAt(pos);
                     area.replace(pos, pos, org.fxmisc.richtext.model.ReadOnlyStyledDocument.fromString(s,
                             area.getInitialParagraphStyle(), inlineClasses(attrs), area.getSegOps()));
-                    if (s.indexOf('\n') >= 0) {
-                        restyleParagraphs(pos, pos + s.length());
+                    int lines = (int) s.chars().filter(c -> c == '\n').count();
+                    if (lines > 0) {
+                        // each inserted newline closes a paragraph with its own attributes; the last piece is the
+                        // rest of the paragraph it went into, closed by that paragraph's old newline
+                        int p = area.offsetToPosition(pos, TwoDimensional.Bias.Forward).getMajor();
+                        List<String> classes = blockClasses(attrs);
+                        for (int i = 0; i < lines; i++) {
+                            setParagraphClasses(p + i, classes);
+                        }
+                        setParagraphClasses(p + lines, tail);
+                        markersChanged |= !classes.isEmpty() || !tail.isEmpty();
                     }
                     pos += s.length();
                 }
             }
         } finally {
             applying = false;
+        }
+        if (markersChanged) {
+            area.setParagraphGraphicFactory(this::listMarker);
+        }
+    }
+
+    private boolean markersChanged; // JavaFX thread: a change touched a list paragraph, numbers may move
+
+    /** The paragraph classes of the paragraph holding {@code offset}. */
+    private Collection<String> paragraphClassesAt(int offset) {
+        int p = area.offsetToPosition(Math.min(offset, area.getLength()), TwoDimensional.Bias.Forward).getMajor();
+        return List.copyOf(area.getParagraph(p).getParagraphStyle());
+    }
+
+    private void setParagraphClasses(int paragraph, Collection<String> classes) {
+        if (paragraph < area.getParagraphs().size()
+                && !classes.equals(List.copyOf(area.getParagraph(paragraph).getParagraphStyle()))) {
+            area.setParagraphStyle(paragraph, classes);
+        }
+    }
+
+    /** List markers are numbered by position: redrawn when list paragraphs came or went. */
+    private void refreshMarkers(Collection<String> a, Collection<String> b) {
+        if (!a.isEmpty() || !b.isEmpty()) {
+            area.setParagraphGraphicFactory(this::listMarker);
         }
     }
 
@@ -402,7 +482,7 @@ public final class TextBinding {
             area.setStyleSpans(pos, spans.create());
         }
         if (changes.keySet().stream().anyMatch(BLOCK::contains)) {
-            restyleParagraphs(pos, pos + len);
+            restyleParagraphs(pos, pos + len); // a paragraph format changed: rare, and worth a walk of the text
         }
     }
 
@@ -410,17 +490,26 @@ public final class TextBinding {
     private void restyleParagraphs(int from, int to) {
         int first = area.offsetToPosition(Math.min(from, area.getLength()), TwoDimensional.Bias.Forward).getMajor();
         int last = area.offsetToPosition(Math.min(to, area.getLength()), TwoDimensional.Bias.Forward).getMajor();
+        List<Collection<String>> all = paragraphClassesOfText();
+        for (int p = first; p <= last && p < area.getParagraphs().size(); p++) {
+            setParagraphClasses(p, p < all.size() ? all.get(p) : List.of());
+        }
+        markersChanged = true;
+    }
+
+    /** Every paragraph's classes from the text's closing newlines: one walk of the delta. */
+    private List<Collection<String>> paragraphClassesOfText() {
+        List<Collection<String>> out = new ArrayList<>();
         synchronized (doc) {
-            for (int p = first; p <= last && p < area.getParagraphs().size(); p++) {
-                int end = area.getAbsolutePosition(p, area.getParagraphLength(p));
-                Collection<String> classes = end < text.length() ? blockClasses(blockAttributes(end)) : List.of();
-                if (!classes.equals(area.getParagraph(p).getParagraphStyle())) {
-                    area.setParagraphStyle(p, classes);
+            for (Map<String, Object> op : text.toDelta()) {
+                String s = op.get("insert") instanceof String str ? str : "\uFFFC";
+                Map<String, Object> attrs = op.get("attributes") instanceof Map<?, ?> m ? stringKeys(m) : Map.of();
+                for (int i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) {
+                    out.add(blockClasses(attrs));
                 }
             }
         }
-        // numbered lists count from their first item: markers below the change may need new numbers
-        area.setParagraphGraphicFactory(this::listMarker);
+        return out;
     }
 
     /**
@@ -535,7 +624,8 @@ public final class TextBinding {
         }
         javafx.scene.control.Label l = new javafx.scene.control.Label(marker);
         l.getStyleClass().add("list-marker");
-        l.setMinWidth(24);
+        l.setMinWidth(28);
+        l.setPrefWidth(28);
         return l;
     }
 

@@ -36,10 +36,10 @@ class QuireAppTest {
         QuireApp app = (QuireApp) FxToolkit.setupApplication(() -> new QuireApp(dir.resolve("home"), null));
         FxRobot robot = new FxRobot();
         try {
-            robot.clickOn("#onThisComputer"); // the first start's choice
-            robot.clickOn("#newDocument");
+            Clicks.on(robot, "#onThisComputer"); // the first start's choice
+            Clicks.on(robot, "#newDocument");
             WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#editor").tryQuery().isPresent());
-            robot.clickOn("#editor").write("hello");
+            Clicks.on(robot, "#editor").write("hello");
             StyleClassedTextArea editor = robot.lookup("#editor").queryAs(StyleClassedTextArea.class);
             Label status = robot.lookup("#status").queryAs(Label.class);
             WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> status.getText().equals("Saved · online"));
@@ -70,8 +70,9 @@ class QuireAppTest {
                                             .toJson())));
                 }
                 doc.setPresence(at5);
-                Label here = robot.lookup("#here").queryAs(Label.class);
-                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> here.getText().equals("Here: " + local.user()));
+                javafx.scene.layout.HBox here = robot.lookup("#here").queryAs(javafx.scene.layout.HBox.class);
+                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> here.getChildren().stream()
+                        .map(n -> ((Label) n).getText()).toList().equals(List.of("Here:", local.user())));
                 // the other caret is drawn beside the own one (its node joins the area at the next layout pulse)
                 WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> editor.lookupAll(".caret").size() >= 2);
                 WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> doc.presence().values().stream()
@@ -98,13 +99,13 @@ class QuireAppTest {
             }
 
             // find and replace: Shortcut+F, Enter selects the match, "Replace all" is one edit that the other side sees
-            robot.clickOn("#editor").press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.F)
+            Clicks.on(robot, "#editor").press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.F)
                     .release(javafx.scene.input.KeyCode.F, javafx.scene.input.KeyCode.CONTROL);
             robot.write("WORLD").type(javafx.scene.input.KeyCode.ENTER);
             assertEquals("world", editor.getSelectedText());
             assertEquals("1 match", robot.lookup("#matches").queryAs(Label.class).getText());
-            robot.clickOn("#replace").write("there");
-            robot.clickOn("#replaceAll");
+            Clicks.on(robot, "#replace").write("there");
+            Clicks.on(robot, "#replaceAll");
             WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> editor.getText().equals("hello, there\n"));
 
             // a second window on the same document (its own connection) shows the same text and formats
@@ -136,12 +137,12 @@ class QuireAppTest {
     }
 
     /** Clicks the {@code index}th menu of the window holding {@code inside}, then the item {@code itemId}. */
-    static void clickMenuItem(FxRobot robot, javafx.scene.Node inside, int index, String itemId) {
+    static void clickMenuItem(FxRobot robot, javafx.scene.Node inside, int index, String itemId) throws Exception {
         robot.interact(() -> ((javafx.stage.Stage) inside.getScene().getWindow()).toFront());
         List<javafx.scene.Node> menus = List.copyOf(robot.from(inside.getScene().getRoot()).lookup(".menu-bar .menu")
                 .queryAll());
         robot.clickOn(menus.get(index));
-        robot.clickOn(itemId);
+        Clicks.on(robot, itemId);
     }
 
     private static List<java.util.Map<String, Object>> delta(OpenDocument d) {

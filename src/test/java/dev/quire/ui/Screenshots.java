@@ -74,16 +74,25 @@ public final class Screenshots {
                     YText t = bobs.doc().getText(OpenDocument.TEXT);
                     t.insert(0, "Launch plan\n");
                     t.format(11, 1, Map.of("header", 1));
-                    t.insert(t.length(), "We ship the desktop app on Friday. ");
+                    // explicit attributes throughout: Yjs gives text inserted without any those of the text before
+                    Map<String, Object> plain = Map.of();
+                    t.insert(t.length(), "We ship the desktop app on Friday. ", plain);
                     t.insert(t.length(), "Everything typed offline is kept", Map.of("bold", true));
-                    t.insert(t.length(), " and sent when the network is back.\n");
-                    t.insert(t.length(), "Installers for Linux, macOS and Windows\n");
-                    t.format(t.length() - 1, 1, Map.of("list", "bullet"));
-                    t.insert(t.length(), "Screenshots in the README\n");
-                    t.format(t.length() - 1, 1, Map.of("list", "bullet"));
-                    t.insert(t.length(), "See the ");
+                    t.insert(t.length(), " and sent when the network is back.\n", plain);
+                    t.insert(t.length(), "Installers for Linux, macOS and Windows", plain);
+                    t.insert(t.length(), "\n", Map.of("list", "bullet"));
+                    t.insert(t.length(), "Screenshots in the ", plain);
+                    t.insert(t.length(), "README", Map.of("code", true));
+                    t.insert(t.length(), "\n", Map.of("list", "bullet"));
+                    t.insert(t.length(), "Tag the release", plain);
+                    t.insert(t.length(), "\n", Map.of("list", "ordered"));
+                    t.insert(t.length(), "Announce it", plain);
+                    t.insert(t.length(), "\n", Map.of("list", "ordered"));
+                    t.insert(t.length(), "See the ", plain);
                     t.insert(t.length(), "release checklist", Map.of("link", "https://example.com/checklist"));
-                    t.insert(t.length(), " before tagging.");
+                    t.insert(t.length(), " before tagging; ", plain);
+                    t.insert(t.length(), "old plan", Map.of("strike", true));
+                    t.insert(t.length(), ".", plain);
                 }
                 bobs.drained().get(60, TimeUnit.SECONDS);
 
@@ -107,7 +116,8 @@ public final class Screenshots {
                     synchronized (bobs.doc()) {
                         YText t = bobs.doc().getText(OpenDocument.TEXT);
                         at = JSON.writeValueAsString(Map.of("user", Map.of("color", "#2f7de1"), "cursor",
-                                Map.of("head", RelativePosition.fromIndex(t, 40).toJson())));
+                                Map.of("anchor", RelativePosition.fromIndex(t, 47).toJson(),
+                                        "head", RelativePosition.fromIndex(t, 79).toJson())));
                     }
                     bobs.setPresence(at);
                     waitFor(() -> !mine.presence().isEmpty());

@@ -42,7 +42,7 @@ class SessionWindowsTest {
                 for (int i = 1; i <= 3; i++) {
                     int n = i;
                     robot.interact(() -> app.editorWindows().forEach(w -> w.stage().toBack()));
-                    robot.clickOn("#newDocument");
+                    Clicks.on(robot, "#newDocument");
                     WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> app.editorWindows().size() == n);
                 }
                 Label status = StatusBarTest.abcSavedThenDefOffline(robot, team);
@@ -88,7 +88,7 @@ class SessionWindowsTest {
             FxRobot robot = new FxRobot();
             try {
                 TeamServer.signIn(robot, "alice", TeamServer.ALICE_PASSWORD);
-                robot.clickOn("#newDocument");
+                Clicks.on(robot, "#newDocument");
                 StatusBarTest.abcSavedThenDefOffline(robot, team);
 
                 assertTrue(team.server.signOutEverywhere("alice") >= 1); // an admin revokes her sessions
@@ -114,7 +114,7 @@ class SessionWindowsTest {
             FxRobot robot = new FxRobot();
             try {
                 TeamServer.signIn(robot, "alice", TeamServer.ALICE_PASSWORD);
-                robot.clickOn("#newDocument");
+                Clicks.on(robot, "#newDocument");
                 StatusBarTest.abcSavedThenDefOffline(robot, team);
                 signOutFromTheAccountMenu(robot, app.editorWindows().get(0).stage());
                 WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#signIn").queryAll().size() == 2);
@@ -144,7 +144,7 @@ class SessionWindowsTest {
             FxRobot robot = new FxRobot();
             try {
                 TeamServer.signIn(robot, "alice", TeamServer.ALICE_PASSWORD);
-                robot.clickOn("#newDocument");
+                Clicks.on(robot, "#newDocument");
                 StatusBarTest.abcSavedThenDefOffline(robot, team);
                 Stage main = (Stage) robot.lookup("#documents").query().getScene().getWindow();
                 robot.interact(main::hide);
@@ -178,10 +178,10 @@ class SessionWindowsTest {
     }
 
     /** Account > Sign out, in the menu bar of {@code window}. */
-    static void signOutFromTheAccountMenu(FxRobot robot, Stage window) {
+    static void signOutFromTheAccountMenu(FxRobot robot, Stage window) throws Exception {
         robot.interact(window::toFront);
         List<Node> menus = List.copyOf(robot.from(window.getScene().getRoot()).lookup(".menu-bar .menu").queryAll());
         robot.clickOn(menus.get(menus.size() - 1)); // Account is the last menu
-        robot.clickOn("#menuSignOut");
+        Clicks.on(robot, "#menuSignOut");
     }
 }

@@ -41,9 +41,9 @@ class SignInTest {
                 assertEquals(server.httpUrl().toString(), robot.lookup("#server").queryAs(TextField.class).getText());
                 Label error = robot.lookup("#error").queryAs(Label.class);
 
-                robot.clickOn("#user").write("alice");
-                robot.clickOn("#password").write("not-her-password");
-                robot.clickOn("#signIn");
+                Clicks.on(robot, "#user").write("alice");
+                Clicks.on(robot, "#password").write("not-her-password");
+                Clicks.on(robot, "#signIn");
                 WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS,
                         () -> error.getText().equals("Wrong user name or password."));
                 assertFalse(error.getText().contains("not-her-password"));
@@ -54,18 +54,18 @@ class SignInTest {
                 }
                 robot.interact(() -> robot.lookup("#server").queryAs(TextField.class)
                         .setText("http://127.0.0.1:" + closed));
-                robot.clickOn("#password").write(PASSWORD);
-                robot.clickOn("#signIn");
+                Clicks.on(robot, "#password").write(PASSWORD);
+                Clicks.on(robot, "#signIn");
                 WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> error.getText().startsWith("Cannot reach"));
 
                 robot.interact(() -> robot.lookup("#server").queryAs(TextField.class)
                         .setText(server.httpUrl().toString()));
-                robot.clickOn("#password").write(PASSWORD);
-                robot.clickOn("#signIn");
+                Clicks.on(robot, "#password").write(PASSWORD);
+                Clicks.on(robot, "#signIn");
                 WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#documents").tryQuery()
                         .isPresent());
 
-                robot.clickOn("#signOut");
+                Clicks.on(robot, "#signOut");
                 WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#signIn").tryQuery().isPresent()
                         && robot.lookup("#error").queryAs(Label.class).getText().equals("Signed out."));
                 assertEquals(Profiles.normalize(server.httpUrl()).toString(),

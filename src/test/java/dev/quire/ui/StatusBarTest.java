@@ -31,15 +31,42 @@ class StatusBarTest {
             FxRobot robot = new FxRobot();
             try {
                 TeamServer.signIn(robot, "alice", TeamServer.ALICE_PASSWORD);
-                robot.clickOn("#newDocument");
+                Clicks.on(robot, "#newDocument");
                 Label status = abcSavedThenDefOffline(robot, team);
                 assertEquals("abcdef", robot.lookup("#editor").queryAs(StyleClassedTextArea.class).getText());
                 assertTrue(robot.lookup("#retryNow").query().isVisible());
 
                 team.syncProxy.refuse(false);
-                robot.clickOn("#retryNow");
+                Clicks.on(robot, "#retryNow");
                 WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> status.getText().equals("Saved · online"));
                 assertEquals("abcdef", team.aliceText(0));
+            } finally {
+                FxToolkit.cleanupStages();
+                FxToolkit.cleanupApplication(app);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void pastingAMegabyteOfTextReachesTheServerAndTypingGoesOnAfterIt() throws Exception {
+        try (TeamServer team = new TeamServer(dir)) {
+            QuireApp app = team.app();
+            FxRobot robot = new FxRobot();
+            try {
+                TeamServer.signIn(robot, "alice", TeamServer.ALICE_PASSWORD);
+                Clicks.on(robot, "#newDocument");
+                WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#editor").tryQuery().isPresent());
+                StyleClassedTextArea area = robot.lookup("#editor").queryAs(StyleClassedTextArea.class);
+                Label status = robot.lookup("#status").queryAs(Label.class);
+                String megabyte = UiBenchmark.prose(1_000_000, new java.util.Random(5));
+                robot.interact(() -> area.replaceSelection(megabyte)); // what Shortcut+V does with the clipboard
+                Clicks.on(robot, "#editor"); // a click, then typing goes on as usual
+                robot.interact(() -> area.moveTo(area.getLength()));
+                robot.write("!");
+                WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> status.getText().equals("Saved · online"));
+                assertEquals(megabyte + "!", area.getText());
+                assertEquals(megabyte + "!", team.aliceText(0));
             } finally {
                 FxToolkit.cleanupStages();
                 FxToolkit.cleanupApplication(app);

@@ -101,6 +101,42 @@ class TextBindingTest {
     }
 
     @Test
+    void paragraphFormatsFollowNewLinesTypedHereAndEditsMadeElsewhere(FxRobot robot) throws Exception {
+        robot.clickOn(area).write("Title");
+        robot.interact(() -> binding.paragraph("header", 1));
+        robot.interact(() -> area.moveTo(5));
+        robot.type(KeyCode.ENTER).write("body"); // Enter at the end of a heading: the next line is normal text
+        WaitForAsyncUtils.waitForFxEvents();
+        synchronized (doc) {
+            assertEquals("[{insert=Title}, {insert=\n, attributes={header=1}}, {insert=body\n}]",
+                    doc.getText("text").toDelta().toString());
+        }
+        assertEquals(List.of("h1"), List.copyOf(area.getParagraph(0).getParagraphStyle()));
+        assertTrue(area.getParagraph(1).getParagraphStyle().isEmpty());
+
+        robot.interact(() -> binding.paragraph("list", "bullet"));
+        robot.interact(() -> area.moveTo(10));
+        robot.type(KeyCode.ENTER).write("more"); // Enter in a list item: the list goes on
+        WaitForAsyncUtils.waitForFxEvents();
+        assertEquals(List.of("bullet"), List.copyOf(area.getParagraph(1).getParagraphStyle()));
+        assertEquals(List.of("bullet"), List.copyOf(area.getParagraph(2).getParagraphStyle()));
+
+        // elsewhere: a new heading line inserted at the start, and the first two paragraphs joined
+        Doc other = new Doc();
+        Updates.applyUpdate(other, state(doc), REMOTE);
+        other.getText("text").insert(0, "Intro\n", Map.of("header", 2));
+        robot.interact(() -> applyFromOther(other));
+        assertEquals("Intro\nTitle\nbody\nmore\n", area.getText());
+        assertEquals(List.of("h2"), List.copyOf(area.getParagraph(0).getParagraphStyle()));
+        assertEquals(List.of("h1"), List.copyOf(area.getParagraph(1).getParagraphStyle()));
+        other.getText("text").delete(5, 1); // "IntroTitle": the joined paragraph ends with Title's newline
+        robot.interact(() -> applyFromOther(other));
+        assertEquals("IntroTitle\nbody\nmore\n", area.getText());
+        assertEquals(List.of("h1"), List.copyOf(area.getParagraph(0).getParagraphStyle()));
+        assertEquals(List.of("bullet"), List.copyOf(area.getParagraph(1).getParagraphStyle()));
+    }
+
+    @Test
     void replaceAllIsOneEditThatOneUndoTakesBack(FxRobot robot) throws Exception {
         robot.clickOn(area).write("a cat, a Cat, a dog");
         int[] n = new int[1];
