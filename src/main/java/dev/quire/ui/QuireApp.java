@@ -89,7 +89,7 @@ public final class QuireApp extends Application {
         // a returning user of this computer's server: start it while JavaFX starts, instead of after
         Path localDir = root.resolve(LOCAL_SERVER_DIR);
         if (isLocal(located, localDir)) {
-            earlyServer = CompletableFuture.supplyAsync(() -> LocalServer.start(localDir, Clock.systemUTC()));
+            earlyLocal = CompletableFuture.supplyAsync(() -> startLocal(localDir, located));
         }
         Application.launch(QuireApp.class, dataDir == null ? "" : dataDir.toString(),
                 serverUrl == null ? "" : serverUrl);
@@ -175,8 +175,33 @@ public final class QuireApp extends Application {
                 && last.get().server().equals(Profiles.normalize(URI.create(localUrl.get())));
     }
 
-    /** This computer's server, started by {@link #launch} while JavaFX starts; null when not started early. */
-    private static volatile CompletableFuture<LocalServer> earlyServer;
+    /** This computer's server and session, started by {@link #launch} while JavaFX starts; null when not early. */
+    private static volatile CompletableFuture<Local> earlyLocal;
+
+    /** This computer's own server, an engine on it, and its account signed in. */
+    private record Local(LocalServer server, ClientEngine engine, Account account) {
+    }
+
+    /** Starts this computer's server and signs in to it (resuming last time's session if it can). */
+    private static Local startLocal(Path localDir, Profiles profiles) {
+        phase("starting this computer's server");
+        LocalServer server = LocalServer.start(localDir, Clock.systemUTC());
+        try {
+            phase("server started");
+            ClientEngine e = ClientEngine.connect(server.account().url(), profiles,
+                    ClientEngine.Environment.system()).get(30, TimeUnit.SECONDS);
+            phase("engine connected");
+            try {
+                return new Local(server, e, resumeOrSignIn(e, server.account()));
+            } catch (Exception | Error failed) {
+                e.close();
+                throw failed;
+            }
+        } catch (Exception | Error failed) {
+            server.close();
+            throw new IllegalStateException("cannot start Quire on this computer: " + failed.getMessage(), failed);
+        }
+    }
 
     private Path localServerDir() {
         return profiles.root().resolve(LOCAL_SERVER_DIR);
@@ -184,23 +209,18 @@ public final class QuireApp extends Application {
 
     /** This computer's own server: started here, signed in to with its account. */
     private void onThisComputer() {
+        local = true;
+        CompletableFuture<Local> early = earlyLocal;
+        earlyLocal = null;
+        Local started;
         try {
-            local = true;
-            phase("starting this computer's server");
-            CompletableFuture<LocalServer> early = earlyServer;
-            earlyServer = null;
-            server = early != null ? early.get(60, TimeUnit.SECONDS)
-                    : LocalServer.start(localServerDir(), Clock.systemUTC());
-            LocalServer.Account localAccount = server.account();
-            phase("server started");
-            ClientEngine e = connect(localAccount.url()).get(30, TimeUnit.SECONDS);
-            phase("engine connected");
-            Account a = resumeOrSignIn(e, localAccount);
-            phase("signed in");
-            signedIn(e, a);
+            started = early != null ? early.get(90, TimeUnit.SECONDS) : startLocal(localServerDir(), profiles);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start Quire on this computer: " + e.getMessage(), e);
         }
+        phase("signed in");
+        server = started.server();
+        signedIn(started.engine(), started.account());
     }
 
     /** This computer's account: its session of last time resumed, or a fresh sign-in with its password. */
