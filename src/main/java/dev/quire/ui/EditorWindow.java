@@ -40,6 +40,29 @@ final class EditorWindow {
 
         /** Exports the document of this window: as a Yjs update file, plain text or Markdown. */
         void export(DocumentInfo document, OpenDocument open, Stage owner);
+
+        /** An app that does none of it: a window on its own (the UI benchmark, the screenshots). */
+        App NONE = new App() {
+            @Override
+            public void newDocument() {
+            }
+
+            @Override
+            public void showDocuments() {
+            }
+
+            @Override
+            public void signOut() {
+            }
+
+            @Override
+            public void quit() {
+            }
+
+            @Override
+            public void export(DocumentInfo document, OpenDocument open, Stage owner) {
+            }
+        };
     }
 
     private final Stage stage = new Stage();

@@ -93,7 +93,7 @@ public final class UiBenchmark {
             progress("%d keystrokes into it while another client types %d keys a second", config.keystrokes(),
                     config.peerKeysPerSecond());
             EditorWindow window = onFx(() -> {
-                EditorWindow w = new EditorWindow(big, NO_APP, view);
+                EditorWindow w = new EditorWindow(big, EditorWindow.App.NONE, view);
                 w.attach(ui.open(big.id(), Platform::runLater), ui.userId());
                 w.show();
                 return w;
@@ -202,7 +202,7 @@ public final class UiBenchmark {
         long[] t0 = new long[1];
         EditorWindow w = onFx(() -> {
             t0[0] = System.nanoTime();
-            EditorWindow win = new EditorWindow(doc, NO_APP, view);
+            EditorWindow win = new EditorWindow(doc, EditorWindow.App.NONE, view);
             win.attach(ui.open(doc.id(), Platform::runLater), ui.userId());
             win.show();
             StyleClassedTextArea area = (StyleClassedTextArea) win.stage().getScene().lookup("#editor");
@@ -271,7 +271,7 @@ public final class UiBenchmark {
         List<EditorWindow> windows = new ArrayList<>();
         for (DocumentInfo d : docs) {
             windows.add(onFx(() -> {
-                EditorWindow w = new EditorWindow(d, NO_APP, view);
+                EditorWindow w = new EditorWindow(d, EditorWindow.App.NONE, view);
                 w.attach(ui.open(d.id(), Platform::runLater), ui.userId());
                 w.show();
                 return w;
@@ -396,28 +396,6 @@ public final class UiBenchmark {
         System.err.printf("bench ui: " + format + "%n", args);
     }
 
-    /** The editor window's callbacks, unused here. */
-    private static final EditorWindow.App NO_APP = new EditorWindow.App() {
-        @Override
-        public void newDocument() {
-        }
-
-        @Override
-        public void showDocuments() {
-        }
-
-        @Override
-        public void signOut() {
-        }
-
-        @Override
-        public void quit() {
-        }
-
-        @Override
-        public void export(DocumentInfo document, OpenDocument open, javafx.stage.Stage owner) {
-        }
-    };
 
     /**
      * The cold start's floor: a JavaFX window with nothing in it, reporting as the app does when it is usable. (A main

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
@@ -32,9 +31,7 @@ class DocumentListTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void workspacesAndDocumentsAreManagedFromTheList() throws Exception {
         try (TeamServer team = new TeamServer(dir)) {
-            QuireApp app = team.app();
-            FxRobot robot = new FxRobot();
-            try {
+            team.run((app, robot) -> {
                 TeamServer.signIn(robot, "alice", TeamServer.ALICE_PASSWORD);
                 ListView<?> docs = robot.lookup("#documents").queryAs(ListView.class);
                 DocumentListPane list = (DocumentListPane) docs.getParent();
@@ -81,10 +78,7 @@ class DocumentListTest {
                 confirm(robot, "Delete");
                 WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> list.shown().isEmpty());
                 assertTrue(roleOf(team, chapter.id()).equals("none"), "gone for bob too");
-            } finally {
-                FxToolkit.cleanupStages();
-                FxToolkit.cleanupApplication(app);
-            }
+            });
         }
     }
 

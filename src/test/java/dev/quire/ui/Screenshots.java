@@ -105,7 +105,7 @@ public final class Screenshots {
 
                 for (ViewSettings view : new ViewSettings[] {light, dark}) {
                     EditorWindow w = onFx(() -> {
-                        EditorWindow win = new EditorWindow(plan, EDITOR, view);
+                        EditorWindow win = new EditorWindow(plan, EditorWindow.App.NONE, view);
                         win.attach(alice.open(plan.id(), Platform::runLater), alice.userId());
                         win.show();
                         return win;
@@ -132,7 +132,7 @@ public final class Screenshots {
 
                 team.syncProxy.refuse(true); // the network drops while typing
                 EditorWindow offline = onFx(() -> {
-                    EditorWindow win = new EditorWindow(plan, EDITOR, light);
+                    EditorWindow win = new EditorWindow(plan, EditorWindow.App.NONE, light);
                     win.attach(alice.open(plan.id(), Platform::runLater), alice.userId());
                     win.show();
                     return win;
@@ -166,28 +166,6 @@ public final class Screenshots {
         System.exit(0);
     }
 
-    /** The windows' callbacks: nothing to do in a picture. */
-    private static final EditorWindow.App EDITOR = new EditorWindow.App() {
-        @Override
-        public void newDocument() {
-        }
-
-        @Override
-        public void showDocuments() {
-        }
-
-        @Override
-        public void signOut() {
-        }
-
-        @Override
-        public void quit() {
-        }
-
-        @Override
-        public void export(DocumentInfo document, OpenDocument open, Stage owner) {
-        }
-    };
 
     private static final DocumentListPane.App LIST = new DocumentListPane.App() {
         @Override

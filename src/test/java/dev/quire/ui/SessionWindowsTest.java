@@ -18,7 +18,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
@@ -35,9 +34,7 @@ class SessionWindowsTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void signingOutInOneOfThreeWindowsShowsTheSignInInAllAndTheSameUserGetsEverythingBack() throws Exception {
         try (TeamServer team = new TeamServer(dir)) {
-            QuireApp app = team.app();
-            FxRobot robot = new FxRobot();
-            try {
+            team.run((app, robot) -> {
                 TeamServer.signIn(robot, "alice", TeamServer.ALICE_PASSWORD);
                 for (int i = 1; i <= 3; i++) {
                     int n = i;
@@ -73,10 +70,7 @@ class SessionWindowsTest {
                         .allMatch(l -> ((Label) l).getText().equals("Saved · online")));
                 assertEquals("abcdef", team.aliceText(0) + team.aliceText(1) + team.aliceText(2));
                 assertTrue(app.editorWindows().stream().anyMatch(w -> w.info().id().equals(typedIn)));
-            } finally {
-                FxToolkit.cleanupStages();
-                FxToolkit.cleanupApplication(app);
-            }
+            });
         }
     }
 
@@ -84,12 +78,8 @@ class SessionWindowsTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aRefreshTheServerRefusesEndsTheSessionInEveryWindowSayingSoAndHowManyEditsWait() throws Exception {
         try (TeamServer team = TeamServer.withTokensOf(dir, Duration.ofSeconds(3))) {
-            QuireApp app = team.app();
-            FxRobot robot = new FxRobot();
-            try {
-                TeamServer.signIn(robot, "alice", TeamServer.ALICE_PASSWORD);
-                Clicks.on(robot, "#newDocument");
-                StatusBarTest.abcSavedThenDefOffline(robot, team);
+            team.run((app, robot) -> {
+                team.aliceTypesOnlineThenOffline(robot);
 
                 assertTrue(team.server.signOutEverywhere("alice") >= 1); // an admin revokes her sessions
                 WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#signIn").queryAll().size() == 2);
@@ -99,10 +89,7 @@ class SessionWindowsTest {
                             ((Label) n).getText());
                 }
                 assertEquals("abc", team.aliceText(0), "nothing was sent after the session ended");
-            } finally {
-                FxToolkit.cleanupStages();
-                FxToolkit.cleanupApplication(app);
-            }
+            });
         }
     }
 
@@ -110,12 +97,8 @@ class SessionWindowsTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void anotherUserSigningInSeesNoneOfThePreviousUsersWindowsDocumentsOrEdits() throws Exception {
         try (TeamServer team = new TeamServer(dir)) {
-            QuireApp app = team.app();
-            FxRobot robot = new FxRobot();
-            try {
-                TeamServer.signIn(robot, "alice", TeamServer.ALICE_PASSWORD);
-                Clicks.on(robot, "#newDocument");
-                StatusBarTest.abcSavedThenDefOffline(robot, team);
+            team.run((app, robot) -> {
+                team.aliceTypesOnlineThenOffline(robot);
                 signOutFromTheAccountMenu(robot, app.editorWindows().get(0).stage());
                 WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#signIn").queryAll().size() == 2);
 
@@ -129,10 +112,7 @@ class SessionWindowsTest {
                         .getParent() instanceof DocumentListPane p ? p : null;
                 assertTrue(list != null && list.shown().isEmpty(), "bob's list has none of alice's documents");
                 assertEquals("abc", team.aliceText(0), "alice's queued edits were not sent as bob's");
-            } finally {
-                FxToolkit.cleanupStages();
-                FxToolkit.cleanupApplication(app);
-            }
+            });
         }
     }
 
@@ -140,12 +120,8 @@ class SessionWindowsTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void closingTheLastWindowWithQueuedEditsSaysSoAndASecondLaunchHandsOver() throws Exception {
         try (TeamServer team = new TeamServer(dir)) {
-            QuireApp app = team.app();
-            FxRobot robot = new FxRobot();
-            try {
-                TeamServer.signIn(robot, "alice", TeamServer.ALICE_PASSWORD);
-                Clicks.on(robot, "#newDocument");
-                StatusBarTest.abcSavedThenDefOffline(robot, team);
+            team.run((app, robot) -> {
+                team.aliceTypesOnlineThenOffline(robot);
                 Stage main = (Stage) robot.lookup("#documents").query().getScene().getWindow();
                 robot.interact(main::hide);
                 Stage editor = app.editorWindows().get(0).stage();
@@ -170,10 +146,7 @@ class SessionWindowsTest {
                 assertFalse(QuireApp.launch(home, null), "the second launch handed over");
                 WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, main::isShowing);
                 assertTrue(SingleInstance.claim(home, () -> { }).isEmpty(), "the folder stays the first one's");
-            } finally {
-                FxToolkit.cleanupStages();
-                FxToolkit.cleanupApplication(app);
-            }
+            });
         }
     }
 

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
-import org.testfx.api.FxToolkit;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
@@ -27,12 +26,8 @@ class StatusBarTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void offlineTypingIsCountedThenSavedWhenTheNetworkIsBack() throws Exception {
         try (TeamServer team = new TeamServer(dir)) {
-            QuireApp app = team.app();
-            FxRobot robot = new FxRobot();
-            try {
-                TeamServer.signIn(robot, "alice", TeamServer.ALICE_PASSWORD);
-                Clicks.on(robot, "#newDocument");
-                Label status = abcSavedThenDefOffline(robot, team);
+            team.run((app, robot) -> {
+                Label status = team.aliceTypesOnlineThenOffline(robot);
                 assertEquals("abcdef", robot.lookup("#editor").queryAs(StyleClassedTextArea.class).getText());
                 assertTrue(robot.lookup("#retryNow").query().isVisible());
 
@@ -40,10 +35,7 @@ class StatusBarTest {
                 Clicks.on(robot, "#retryNow");
                 WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> status.getText().equals("Saved · online"));
                 assertEquals("abcdef", team.aliceText(0));
-            } finally {
-                FxToolkit.cleanupStages();
-                FxToolkit.cleanupApplication(app);
-            }
+            });
         }
     }
 
@@ -51,9 +43,7 @@ class StatusBarTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void pastingAMegabyteOfTextReachesTheServerAndTypingGoesOnAfterIt() throws Exception {
         try (TeamServer team = new TeamServer(dir)) {
-            QuireApp app = team.app();
-            FxRobot robot = new FxRobot();
-            try {
+            team.run((app, robot) -> {
                 TeamServer.signIn(robot, "alice", TeamServer.ALICE_PASSWORD);
                 Clicks.on(robot, "#newDocument");
                 WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#editor").tryQuery().isPresent());
@@ -67,10 +57,7 @@ class StatusBarTest {
                 WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> status.getText().equals("Saved · online"));
                 assertEquals(megabyte + "!", area.getText());
                 assertEquals(megabyte + "!", team.aliceText(0));
-            } finally {
-                FxToolkit.cleanupStages();
-                FxToolkit.cleanupApplication(app);
-            }
+            });
         }
     }
 

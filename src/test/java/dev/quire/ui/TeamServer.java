@@ -65,6 +65,29 @@ final class TeamServer implements AutoCloseable {
                 "http://127.0.0.1:" + httpProxy.port()));
     }
 
+    /** A test of the running app. */
+    interface AppTest {
+        void run(QuireApp app, FxRobot robot) throws Exception;
+    }
+
+    /** Starts the app at this server's sign-in, runs {@code test}, and closes every window and the app again. */
+    void run(AppTest test) throws Exception {
+        QuireApp app = app();
+        try {
+            test.run(app, new FxRobot());
+        } finally {
+            FxToolkit.cleanupStages();
+            FxToolkit.cleanupApplication(app);
+        }
+    }
+
+    /** Alice signs in and types in a new document online, then offline (see StatusBarTest#abcSavedThenDefOffline). */
+    javafx.scene.control.Label aliceTypesOnlineThenOffline(FxRobot robot) throws Exception {
+        signIn(robot, "alice", ALICE_PASSWORD);
+        Clicks.on(robot, "#newDocument");
+        return StatusBarTest.abcSavedThenDefOffline(robot, this);
+    }
+
     /** Signs in with the sign-in shown under {@code root} (any window's), and waits for the document list. */
     static void signIn(FxRobot robot, Node root, String user, String password) throws Exception {
         robot.interact(() -> ((javafx.stage.Stage) root.getScene().getWindow()).toFront());
