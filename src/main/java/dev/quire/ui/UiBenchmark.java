@@ -161,15 +161,28 @@ public final class UiBenchmark {
                 env.loop().shutdownNow();
             }
         }
+        // as ./quire starts the app: from a class-data archive written by the start before (the floor gets its own)
+        Path appArchive = config.work().resolve("app.jsa");
+        Path floorArchive = config.work().resolve("floor.jsa");
+        List<String> app0 = List.of("-Dquire.readyProbe=true", "dev.quire.cli.Main", "--data", home.toString());
+        List<String> floor0 = List.of(BareWindow.class.getName());
+        untilReady(config.classPath(), cds("-XX:ArchiveClassesAtExit=" + appArchive, app0));
+        untilReady(config.classPath(), cds("-XX:ArchiveClassesAtExit=" + floorArchive, floor0));
         long[] app = new long[3];
         long[] floor = new long[3];
         for (int i = 0; i < app.length; i++) {
-            app[i] = untilReady(config.classPath(), List.of("-Dquire.readyProbe=true", "dev.quire.cli.Main",
-                    "--data", home.toString()));
-            floor[i] = untilReady(config.classPath(), List.of(BareWindow.class.getName()));
+            app[i] = untilReady(config.classPath(), cds("-XX:SharedArchiveFile=" + appArchive, app0));
+            floor[i] = untilReady(config.classPath(), cds("-XX:SharedArchiveFile=" + floorArchive, floor0));
         }
-        return row("cold start → usable window (returning user, own server)", app, "bare JavaFX window", floor,
+        return row("cold start → usable window (returning user, own server, class-data archive)", app,
+                "bare JavaFX window (its own archive)", floor,
                 "< 2 s");
+    }
+
+    private static List<String> cds(String option, List<String> args) {
+        List<String> all = new ArrayList<>(List.of(option, "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+        all.addAll(args);
+        return all;
     }
 
     private static long untilReady(String classPath, List<String> args) throws Exception {
