@@ -18,6 +18,7 @@ import javafx.scene.input.KeyCodeCombination;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
 import javafx.stage.Stage;
+import org.fxmisc.richtext.StyleClassedTextArea;
 
 /**
  * A document's window. While signed in it shows the document ({@link EditorPane}); when the session ends it shows
@@ -90,6 +91,26 @@ final class EditorWindow {
         // Shortcut+S is harmless: everything is saved as it is typed, so it only shows the status again
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN),
                 () -> withPane(EditorPane::refresh));
+    }
+
+    /**
+     * Loads and runs once, off screen, what the first editor window needs (RichTextFX's classes, the menus, the CSS),
+     * so that opening the first document costs what opening the second does. The app calls it once its first window
+     * is up, in an idle moment of the JavaFX thread.
+     */
+    static void warmUp(ViewSettings view) {
+        StyleClassedTextArea area = new StyleClassedTextArea();
+        area.getStyleClass().add("document");
+        area.replaceText("Quire\nwarming up");
+        area.setStyle(1, 5, java.util.List.of("bold"));
+        area.setParagraphStyle(0, java.util.List.of("h1"));
+        BorderPane root = new BorderPane(new org.fxmisc.flowless.VirtualizedScrollPane<>(area));
+        root.setTop(new MenuBar(new Menu("File", null, new MenuItem("New")), new Menu("View", null,
+                new RadioMenuItem("Light"))));
+        Scene scene = new Scene(root, 400, 300);
+        view.style(scene);
+        root.applyCss();
+        root.layout();
     }
 
     /** Shows {@code document} in this window (opened for the signed-in user). */

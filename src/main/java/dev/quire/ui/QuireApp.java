@@ -272,6 +272,10 @@ public final class QuireApp extends Application {
         });
         list = new DocumentListPane(a, listActions, view);
         showMain(list);
+        if (!warmedUp) {
+            warmedUp = true;
+            Platform.runLater(() -> EditorWindow.warmUp(view)); // after the list is drawn: the first open is quicker
+        }
         main.setTitle("Quire — " + a.userName());
         list.refresh();
         boolean sameUser = a.userId().equals(signedOutUser);
@@ -327,6 +331,7 @@ public final class QuireApp extends Application {
     }
 
     private boolean readyTold;
+    private boolean warmedUp;
 
     /** With {@code -Dquire.readyProbe=true} (quire bench ui), how far a start got, in ms since the JVM started. */
     private static void phase(String what) {

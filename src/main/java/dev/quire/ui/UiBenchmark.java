@@ -76,6 +76,10 @@ public final class UiBenchmark {
             }
             seeded.drained().get(WAIT_S, TimeUnit.SECONDS);
 
+            onFx(() -> {
+                EditorWindow.warmUp(view); // as the app does once its first window is up
+                return null;
+            });
             progress("opening a %d KB document: from the server, then from this computer", text.length() / 1024);
             long fromServer = timeToOpen(ui, big, view, text.length(), false);
             long fromStore = timeToOpen(ui, big, view, text.length(), true);
@@ -216,8 +220,14 @@ public final class UiBenchmark {
         EditorWindow w = onFx(() -> {
             t0[0] = System.nanoTime();
             EditorWindow win = new EditorWindow(doc, EditorWindow.App.NONE, view);
-            win.attach(ui.open(doc.id(), Platform::runLater), ui.userId());
+            OpenDocument opened = ui.open(doc.id(), Platform::runLater);
+            opened.when(s -> s.connection().state() == dev.quire.sync.ConnectionState.CONNECTED).thenRun(() ->
+                    progress("  connected after %.0f ms", (System.nanoTime() - t0[0]) / 1e6));
+            opened.doc().onUpdate((u, origin, t) -> progress("  an update of %d bytes applied after %.0f ms",
+                    u.length, (System.nanoTime() - t0[0]) / 1e6));
+            win.attach(opened, ui.userId());
             win.show();
+            progress("  window shown after %.0f ms", (System.nanoTime() - t0[0]) / 1e6);
             StyleClassedTextArea area = (StyleClassedTextArea) win.stage().getScene().lookup("#editor");
             Runnable[] check = new Runnable[1];
             check[0] = () -> {
