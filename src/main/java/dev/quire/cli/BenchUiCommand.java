@@ -37,6 +37,10 @@ final class BenchUiCommand implements Callable<Integer> {
     @Option(names = "--work", description = "Working folder (default: a new temporary one).")
     Path work;
 
+    @Option(names = "--profile", description = "Write a flight recording (JFR) of the keystroke phase to FILE.",
+            paramLabel = "FILE")
+    Path profile;
+
     @Override
     public Integer call() throws Exception {
         if (!Main.displayAvailable(System.getenv(), System.getProperty("os.name", ""))) {
@@ -45,7 +49,7 @@ final class BenchUiCommand implements Callable<Integer> {
         }
         Path dir = work != null ? work : Files.createTempDirectory("quire-bench-ui");
         System.out.print(ClientBenchmark.table(UiBenchmark.run(new UiBenchmark.Config(size, keystrokes, peerRate,
-                documents, documentSize, dir, System.getProperty("java.class.path")))));
+                documents, documentSize, dir, System.getProperty("java.class.path"), profile))));
         return 0;
     }
 }

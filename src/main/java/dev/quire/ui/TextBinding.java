@@ -402,7 +402,8 @@ public final class TextBinding {
                     Collection<String> survivor = paragraphClassesAt(end);
                     boolean joins = area.offsetToPosition(pos, TwoDimensional.Bias.Forward).getMajor()
                             != area.offsetToPosition(end, TwoDimensional.Bias.Forward).getMajor();
-                    area.deleteText(pos, end);
+                    // through the document model: the area's own replace would move this user's caret to the change
+                    area.getContent().replace(pos, end, empty());
                     if (joins) {
                         setParagraphClasses(area.offsetToPosition(pos, TwoDimensional.Bias.Forward).getMajor(),
                                 survivor);
@@ -413,7 +414,7 @@ public final class TextBinding {
                     Map<String, Object> attrs = op.get("attributes") instanceof Map<?, ?> m ? stringKeys(m)
                             : Map.of();
                     Collection<String> tail = paragraphClassesAt(pos);
-                    area.replace(pos, pos, org.fxmisc.richtext.model.ReadOnlyStyledDocument.fromString(s,
+                    area.getContent().replace(pos, pos, org.fxmisc.richtext.model.ReadOnlyStyledDocument.fromString(s,
                             area.getInitialParagraphStyle(), inlineClasses(attrs), area.getSegOps()));
                     int lines = (int) s.chars().filter(c -> c == '\n').count();
                     if (lines > 0) {
@@ -439,6 +440,11 @@ public final class TextBinding {
     }
 
     private boolean markersChanged; // JavaFX thread: a change touched a list paragraph, numbers may move
+
+    private org.fxmisc.richtext.model.StyledDocument<Collection<String>, String, Collection<String>> empty() {
+        return org.fxmisc.richtext.model.ReadOnlyStyledDocument.fromString("", area.getInitialParagraphStyle(),
+                area.getInitialTextStyle(), area.getSegOps());
+    }
 
     /** The paragraph classes of the paragraph holding {@code offset}. */
     private Collection<String> paragraphClassesAt(int offset) {
@@ -538,7 +544,9 @@ public final class TextBinding {
                         && now.charAt(now.length() - 1 - suffix) == shown.charAt(shown.length() - 1 - suffix)) {
                     suffix++;
                 }
-                area.replaceText(prefix, shown.length() - suffix, now.substring(prefix, now.length() - suffix));
+                area.getContent().replace(prefix, shown.length() - suffix, org.fxmisc.richtext.model
+                        .ReadOnlyStyledDocument.fromString(now.substring(prefix, now.length() - suffix),
+                                area.getInitialParagraphStyle(), area.getInitialTextStyle(), area.getSegOps()));
             }
             StyleSpansBuilder<Collection<String>> spans = new StyleSpansBuilder<>();
             List<Collection<String>> paragraphs = new ArrayList<>();

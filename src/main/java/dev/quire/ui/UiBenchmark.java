@@ -45,7 +45,7 @@ public final class UiBenchmark {
 
     /** How much: the big document's size, keystrokes timed, the remote peer's typing rate, documents for the heap. */
     public record Config(int documentBytes, int keystrokes, int peerKeysPerSecond, int heapDocuments,
-                         int heapDocumentBytes, Path work, String classPath) {
+                         int heapDocumentBytes, Path work, String classPath, Path profile) {
     }
 
     private UiBenchmark() {
@@ -113,7 +113,18 @@ public final class UiBenchmark {
                     t.insert(where.nextInt(t.length()), "x");
                 }
             }, 0, period, TimeUnit.MILLISECONDS);
+            jdk.jfr.Recording recording = null;
+            if (config.profile() != null) { // a flight recording of the keystrokes alone, for finding the tail
+                recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+                recording.start();
+            }
             long[] keys = keystrokes(area, config.keystrokes());
+            if (recording != null) {
+                recording.stop();
+                recording.dump(config.profile());
+                recording.close();
+                progress("flight recording of the keystrokes: %s", config.profile());
+            }
             typist.shutdownNow();
             Stage floorStage = onFx(() -> bare(text));
             StyleClassedTextArea floorArea = onFx(() -> (StyleClassedTextArea) floorStage.getScene()
@@ -121,8 +132,13 @@ public final class UiBenchmark {
             // the floor gets the same remote typing, straight into the area
             ScheduledExecutorService floorTypist = Executors.newSingleThreadScheduledExecutor();
             Random floorWhere = new Random(3);
-            floorTypist.scheduleAtFixedRate(() -> Platform.runLater(() -> floorArea.insertText(
-                    floorWhere.nextInt(floorArea.getLength()), "x")), 0, period, TimeUnit.MILLISECONDS);
+            // (through the document model, as the binding applies others' edits: the caret stays put)
+            floorTypist.scheduleAtFixedRate(() -> Platform.runLater(() -> {
+                int at = floorWhere.nextInt(floorArea.getLength());
+                floorArea.getContent().replace(at, at, org.fxmisc.richtext.model.ReadOnlyStyledDocument.fromString(
+                        "x", floorArea.getInitialParagraphStyle(), floorArea.getInitialTextStyle(),
+                        floorArea.getSegOps()));
+            }), 0, period, TimeUnit.MILLISECONDS);
             long[] floorKeys = keystrokes(floorArea, config.keystrokes());
             floorTypist.shutdownNow();
             onFx(() -> {

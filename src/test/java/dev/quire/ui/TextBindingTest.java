@@ -59,6 +59,22 @@ class TextBindingTest {
     }
 
     @Test
+    void theCaretStaysOnItsCharacterWhenOthersTypeBeforeAndAfterIt(FxRobot robot) throws Exception {
+        robot.clickOn(area).write("hello world");
+        robot.interact(() -> area.moveTo(6)); // before "world"
+        Doc other = new Doc();
+        Updates.applyUpdate(other, state(doc), REMOTE);
+        other.getText("text").insert(11, "!!!"); // after the caret
+        other.getText("text").insert(0, ">> "); // before it
+        other.getText("text").delete(3, 1); // and a deletion before it
+        robot.interact(() -> applyFromOther(other));
+        assertEquals(">> ello world!!!", area.getText());
+        assertEquals(8, area.getCaretPosition(), "still before \"world\"");
+        robot.write("big ");
+        assertEquals(">> ello big world!!!", text(doc));
+    }
+
+    @Test
     void undoTakesBackOnlyThisWindowsEditsAndRedoBringsThemBack(FxRobot robot) throws Exception {
         robot.clickOn(area).write("abc");
         Doc other = new Doc();
