@@ -393,7 +393,8 @@ public final class UiBenchmark {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private static <T> T onFx(Supplier<T> work) throws Exception {
+    /** Runs {@code work} on the JavaFX thread and returns its result (for code off that thread: benchmarks, tools). */
+    static <T> T onFx(Supplier<T> work) throws Exception {
         CompletableFuture<T> f = new CompletableFuture<>();
         Platform.runLater(() -> {
             try {

@@ -104,7 +104,7 @@ public final class Screenshots {
                 }, light, 520, 420);
 
                 for (ViewSettings view : new ViewSettings[] {light, dark}) {
-                    EditorWindow w = onFx(() -> {
+                    EditorWindow w = UiBenchmark.onFx(() -> {
                         EditorWindow win = new EditorWindow(plan, EditorWindow.App.NONE, view);
                         win.attach(alice.open(plan.id(), Platform::runLater), alice.userId());
                         win.show();
@@ -122,16 +122,16 @@ public final class Screenshots {
                     bobs.setPresence(at);
                     waitFor(() -> !mine.presence().isEmpty());
                     Thread.sleep(500); // the caret joins the area at a layout pulse
-                    save(onFx(() -> w.stage().getScene().snapshot(null)),
+                    save(UiBenchmark.onFx(() -> w.stage().getScene().snapshot(null)),
                             out.resolve(view == light ? "editor.png" : "editor-dark.png"));
-                    onFx(() -> {
+                    UiBenchmark.onFx(() -> {
                         w.closeWindow();
                         return null;
                     });
                 }
 
                 team.syncProxy.refuse(true); // the network drops while typing
-                EditorWindow offline = onFx(() -> {
+                EditorWindow offline = UiBenchmark.onFx(() -> {
                     EditorWindow win = new EditorWindow(plan, EditorWindow.App.NONE, light);
                     win.attach(alice.open(plan.id(), Platform::runLater), alice.userId());
                     win.show();
@@ -139,7 +139,7 @@ public final class Screenshots {
                 });
                 OpenDocument d = offline.document().orElseThrow();
                 waitFor(() -> d.status().connection().state().name().equals("RECONNECTING"));
-                onFx(() -> {
+                UiBenchmark.onFx(() -> {
                     var area = (org.fxmisc.richtext.StyleClassedTextArea) offline.stage().getScene()
                             .lookup("#editor");
                     area.moveTo(area.getLength());
@@ -148,8 +148,8 @@ public final class Screenshots {
                 });
                 waitFor(() -> d.status().queued() > 0);
                 Thread.sleep(300);
-                save(onFx(() -> offline.stage().getScene().snapshot(null)), out.resolve("editor-offline.png"));
-                onFx(() -> {
+                save(UiBenchmark.onFx(() -> offline.stage().getScene().snapshot(null)), out.resolve("editor-offline.png"));
+                UiBenchmark.onFx(() -> {
                     offline.closeWindow();
                     return null;
                 });
@@ -187,7 +187,7 @@ public final class Screenshots {
 
     private static void shoot(Path file, Supplier<Parent> content, ViewSettings view, int w, int h)
             throws Exception {
-        Stage stage = onFx(() -> {
+        Stage stage = UiBenchmark.onFx(() -> {
             Stage s = new Stage();
             Scene scene = new Scene(content.get(), w, h);
             view.style(scene);
@@ -196,8 +196,8 @@ public final class Screenshots {
             return s;
         });
         Thread.sleep(700); // lists fill from the server, a layout pulse or two
-        save(onFx(() -> stage.getScene().snapshot(null)), file);
-        onFx(() -> {
+        save(UiBenchmark.onFx(() -> stage.getScene().snapshot(null)), file);
+        UiBenchmark.onFx(() -> {
             stage.close();
             return null;
         });
@@ -227,15 +227,4 @@ public final class Screenshots {
         }
     }
 
-    private static <T> T onFx(Supplier<T> work) throws Exception {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                f.complete(work.get());
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        });
-        return f.get(60, TimeUnit.SECONDS);
-    }
 }
