@@ -4,6 +4,7 @@ import dev.quire.crdt.Doc;
 import dev.quire.net.DocumentsApi;
 import dev.quire.net.SyncConnection;
 import dev.quire.session.AccessToken;
+import dev.quire.session.Failures;
 import dev.quire.session.Session;
 import dev.quire.session.SessionEndedException;
 import dev.quire.session.SessionEvent;
@@ -106,8 +107,7 @@ public final class Account implements AutoCloseable {
             cache.save(listing);
             return listing;
         }).exceptionallyCompose(failure -> {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause = Failures.cause(failure);
             if (cause instanceof DocumentsApi.ApiException) {
                 return CompletableFuture.failedFuture(cause); // the server answered: its answer stands
             }
@@ -260,7 +260,7 @@ public final class Account implements AutoCloseable {
             if (error == null) {
                 return token.value();
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            Throwable cause = Failures.cause(error);
             if (cause instanceof SessionEndedException) {
                 throw new SyncConnection.SessionOver(cause.getMessage());
             }

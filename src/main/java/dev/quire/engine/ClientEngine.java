@@ -5,6 +5,7 @@ import dev.quire.net.DocumentsApi;
 import dev.quire.net.HttpTokenEndpoint;
 import dev.quire.net.NetworkMonitor;
 import dev.quire.net.ServerEndpoints;
+import dev.quire.session.Failures;
 import dev.quire.session.RefreshTokenVault;
 import dev.quire.session.Scheduler;
 import dev.quire.session.Session;
@@ -201,8 +202,7 @@ public final class ClientEngine implements AutoCloseable {
             if (error == null) {
                 return account(session, profile);
             }
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause()
-                    : error;
+            Throwable cause = Failures.cause(error);
             if (cause instanceof TokenEndpointException te && te.kind() == TokenEndpointException.Kind.TRANSIENT) {
                 // the server is out of reach: work offline, signed in, and sign in again when it answers
                 return account(Session.resumeOffline(services, userId, userId), profile);

@@ -53,8 +53,7 @@ final class ListingCache {
         return read().flatMap(root -> {
             List<WorkspaceInfo> spaces = new ArrayList<>();
             for (JsonNode w : root.path("workspaces")) {
-                spaces.add(new WorkspaceInfo(w.path("id").asText(), w.path("name").asText(),
-                        w.path("default").asBoolean()));
+                spaces.add(WorkspaceInfo.of(w));
             }
             String ws = workspaceId != null ? workspaceId : spaces.stream().filter(WorkspaceInfo::isDefault)
                     .map(WorkspaceInfo::id).findFirst().orElse(null);
@@ -64,8 +63,7 @@ final class ListingCache {
             }
             List<DocumentInfo> out = new ArrayList<>();
             for (JsonNode d : docs) {
-                out.add(new DocumentInfo(d.path("id").asText(), d.path("title").asText(), d.path("role").asText(),
-                        d.path("workspace").asText("")));
+                out.add(DocumentInfo.of(d));
             }
             return Optional.of(new Account.Listing(spaces, ws, out, true));
         });

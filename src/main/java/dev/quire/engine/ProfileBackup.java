@@ -9,7 +9,6 @@ import dev.quire.store.LocalStore;
 import dev.quire.store.OutboxEntry;
 import dev.quire.store.Profile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -78,7 +77,7 @@ public final class ProfileBackup {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(file))) {
             for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-                entries.put(e.getName(), readAll(zip));
+                entries.put(e.getName(), zip.readAllBytes());
             }
         } catch (IOException e) {
             throw new BackupException("this file is not a Quire backup, or it is damaged (" + e.getMessage() + ")");
@@ -145,7 +144,4 @@ public final class ProfileBackup {
         zip.closeEntry();
     }
 
-    private static byte[] readAll(InputStream in) throws IOException {
-        return in.readAllBytes();
-    }
 }

@@ -34,10 +34,20 @@ public final class DocumentsApi {
         public boolean readOnly() {
             return role.equals("reader");
         }
+
+        /** As the server's JSON (and the offline list kept from it) writes one. */
+        public static DocumentInfo of(JsonNode d) {
+            return new DocumentInfo(d.path("id").asText(), d.path("title").asText(), d.path("role").asText(),
+                    d.path("workspace").asText(""));
+        }
     }
 
     /** One workspace of the user's; the default one holds new documents unless another is named. */
     public record WorkspaceInfo(String id, String name, boolean isDefault) {
+        /** As the server's JSON (and the offline list kept from it) writes one. */
+        public static WorkspaceInfo of(JsonNode w) {
+            return new WorkspaceInfo(w.path("id").asText(), w.path("name").asText(), w.path("default").asBoolean());
+        }
     }
 
     /** Someone a document is shared with: user id, display name, role (reader or writer). */
@@ -84,49 +94,52 @@ public final class DocumentsApi {
     /** The user's workspaces, the default one first. */
     public CompletableFuture<List<WorkspaceInfo>> workspaces(String accessToken) {
         return json(accessToken, "GET", workspaces, null, 200, "listing workspaces")
-                .thenApply(body -> each(body.path("workspaces"), DocumentsApi::workspace));
+                .thenApply(body -> each(body.path("workspaces"), WorkspaceInfo::of));
     }
 
     public CompletableFuture<WorkspaceInfo> createWorkspace(String accessToken, String name) {
         return json(accessToken, "POST", workspaces, Map.of("name", name), 201, "creating a workspace")
-                .thenApply(DocumentsApi::workspace);
+                .thenApply(WorkspaceInfo::of);
     }
 
     public CompletableFuture<WorkspaceInfo> renameWorkspace(String accessToken, String workspaceId, String name) {
         return json(accessToken, "PATCH", below(workspaces, workspaceId), Map.of("name", name), 200,
-                "renaming a workspace").thenApply(DocumentsApi::workspace);
+                "renaming a workspace").thenApply(WorkspaceInfo::of);
     }
 
     // ---- documents ----
 
     /** Every document the user can open, in the server's order. */
     public CompletableFuture<List<DocumentInfo>> list(String accessToken) {
-        return json(accessToken, "GET", documents, null, 200, "listing documents")
-                .thenApply(body -> each(body.path("documents"), DocumentsApi::info));
+        return listAt(accessToken, documents);
     }
 
     /** The documents of one of the user's workspaces. */
     public CompletableFuture<List<DocumentInfo>> list(String accessToken, String workspaceId) {
-        URI in = URI.create(documents + "?workspace=" + URLEncoder.encode(workspaceId, StandardCharsets.UTF_8));
-        return json(accessToken, "GET", in, null, 200, "listing documents")
-                .thenApply(body -> each(body.path("documents"), DocumentsApi::info));
+        return listAt(accessToken, URI.create(documents + "?workspace="
+                + URLEncoder.encode(workspaceId, StandardCharsets.UTF_8)));
+    }
+
+    private CompletableFuture<List<DocumentInfo>> listAt(String accessToken, URI uri) {
+        return json(accessToken, "GET", uri, null, 200, "listing documents")
+                .thenApply(body -> each(body.path("documents"), DocumentInfo::of));
     }
 
     /** A new document of the user's, in their default workspace. */
     public CompletableFuture<DocumentInfo> create(String accessToken, String title) {
         return json(accessToken, "POST", documents, Map.of("title", title), 201, "creating a document")
-                .thenApply(DocumentsApi::info);
+                .thenApply(DocumentInfo::of);
     }
 
     /** A new document in one of the user's workspaces. */
     public CompletableFuture<DocumentInfo> create(String accessToken, String title, String workspaceId) {
         return json(accessToken, "POST", documents, Map.of("title", title, "workspace", workspaceId), 201,
-                "creating a document").thenApply(DocumentsApi::info);
+                "creating a document").thenApply(DocumentInfo::of);
     }
 
     public CompletableFuture<DocumentInfo> rename(String accessToken, String docId, String title) {
         return json(accessToken, "PATCH", below(documents, docId), Map.of("title", title), 200,
-                "renaming a document").thenApply(DocumentsApi::info);
+                "renaming a document").thenApply(DocumentInfo::of);
     }
 
     /** Deletes a document for everyone (its owner only). */
@@ -139,15 +152,13 @@ public final class DocumentsApi {
 
     public CompletableFuture<List<ShareInfo>> shares(String accessToken, String docId) {
         return json(accessToken, "GET", below(documents, docId + "/shares"), null, 200, "listing shares")
-                .thenApply(body -> each(body.path("shares"), s -> new ShareInfo(s.path("user").asText(),
-                        s.path("name").asText(), s.path("role").asText())));
+                .thenApply(body -> each(body.path("shares"), DocumentsApi::share));
     }
 
     /** Shares a document with a user (by name or id) as {@code role}: "reader" or "writer". */
     public CompletableFuture<ShareInfo> share(String accessToken, String docId, String user, String role) {
         return json(accessToken, "PUT", below(documents, docId + "/shares/" + encode(user)), Map.of("role", role),
-                200, "sharing a document").thenApply(s -> new ShareInfo(s.path("user").asText(),
-                        s.path("name").asText(), s.path("role").asText()));
+                200, "sharing a document").thenApply(DocumentsApi::share);
     }
 
     public CompletableFuture<Void> unshare(String accessToken, String docId, String user) {
@@ -234,14 +245,11 @@ public final class DocumentsApi {
         return out;
     }
 
-    private static DocumentInfo info(JsonNode d) {
-        return new DocumentInfo(d.path("id").asText(), d.path("title").asText(), d.path("role").asText(),
-                d.path("workspace").asText(""));
+
+    private static ShareInfo share(JsonNode s) {
+        return new ShareInfo(s.path("user").asText(), s.path("name").asText(), s.path("role").asText());
     }
 
-    private static WorkspaceInfo workspace(JsonNode w) {
-        return new WorkspaceInfo(w.path("id").asText(), w.path("name").asText(), w.path("default").asBoolean());
-    }
 
     private static URI below(URI base, String path) {
         String b = base.toString();

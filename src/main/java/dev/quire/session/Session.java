@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -117,7 +116,7 @@ public final class Session {
         Instant sentAt = services.clock().instant();
         return call(() -> services.endpoint().refresh(stored.get())).handle((grant, error) -> {
             if (error != null) {
-                Throwable cause = unwrap(error);
+                Throwable cause = Failures.cause(error);
                 if (cause instanceof TokenEndpointException te && te.kind() == TokenEndpointException.Kind.REJECTED) {
                     clearQuietly(services.vault());
                 }
@@ -338,7 +337,7 @@ public final class Session {
             succeeded(attempt, grant, token);
             return;
         }
-        Throwable cause = unwrap(error);
+        Throwable cause = Failures.cause(error);
         TokenEndpointException te = cause instanceof TokenEndpointException e ? e
                 : new TokenEndpointException(TokenEndpointException.Kind.TRANSIENT, 0, null,
                         "the token endpoint failed: " + cause.getClass().getSimpleName(), cause);
@@ -502,7 +501,7 @@ public final class Session {
     private static CompletableFuture<Boolean> revokeQuietly(TokenEndpoint endpoint, String token) {
         return call(() -> endpoint.revoke(token)).handle((ok, error) -> {
             if (error != null) {
-                Throwable cause = unwrap(error);
+                Throwable cause = Failures.cause(error);
                 log.atInfo().addKeyValue("problem", cause instanceof TokenEndpointException te
                         ? "status " + te.status() : cause.getClass().getSimpleName())
                         .log("could not revoke the refresh token on the server; forgotten locally");
@@ -519,13 +518,6 @@ public final class Session {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     @Override

@@ -65,7 +65,7 @@ final class DocumentListPane extends BorderPane {
     private String workspace; // the one shown; null until the first listing
     private boolean switching; // the combo box is being refilled, not chosen from
 
-    DocumentListPane(Account account, App app, ViewSettings view) {
+    DocumentListPane(Account account, App app) {
         this.account = account;
         this.app = app;
         list.setId("documents");
@@ -145,13 +145,17 @@ final class DocumentListPane extends BorderPane {
 
     /** A new document in the workspace shown, opened in its own window (the button, Shortcut+N anywhere). */
     void createDocument() {
-        String title = "Untitled " + (list.getItems().size() + 1);
-        created(account.request((api, token) -> workspace == null ? api.create(token, title)
-                : api.create(token, title, workspace)), app::open);
+        created(create("Untitled " + (list.getItems().size() + 1)), app::open);
     }
 
     List<DocumentInfo> shown() {
         return List.copyOf(list.getItems());
+    }
+
+    /** A new document in the workspace shown (the default one before the first listing). */
+    private CompletableFuture<DocumentInfo> create(String title) {
+        String in = workspace;
+        return account.request((api, token) -> in == null ? api.create(token, title) : api.create(token, title, in));
     }
 
     private void created(CompletableFuture<DocumentInfo> creating, Consumer<DocumentInfo> then) {
@@ -243,9 +247,7 @@ final class DocumentListPane extends BorderPane {
         chooser.getExtensionFilters().addAll(DocumentFiles.filters());
         File file = chooser.showOpenDialog(window());
         if (file != null) {
-            String title = DocumentFiles.titleOf(file.toPath());
-            created(account.request((api, token) -> workspace == null ? api.create(token, title)
-                    : api.create(token, title, workspace)), doc -> app.openImported(doc, file.toPath()));
+            created(create(DocumentFiles.titleOf(file.toPath())), doc -> app.openImported(doc, file.toPath()));
         }
     }
 

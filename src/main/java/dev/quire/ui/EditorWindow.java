@@ -239,7 +239,7 @@ final class EditorWindow {
             r.setToggleGroup(themes);
             r.setSelected(view.theme().get() == t);
             r.setOnAction(e -> view.theme().set(t));
-            view.theme().addListener((o, was, now) -> r.setSelected(now == t));
+            view.onThemeChange(r.getProperties(), now -> r.setSelected(now == t));
             theme.getItems().add(r);
         }
         return new Menu("_View", null, in, out, reset, new SeparatorMenuItem(), theme);

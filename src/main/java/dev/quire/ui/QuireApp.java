@@ -7,6 +7,7 @@ import dev.quire.engine.ClientEngine;
 import dev.quire.engine.OpenDocument;
 import dev.quire.net.DocumentsApi.DocumentInfo;
 import dev.quire.session.SessionEvent;
+import dev.quire.sync.ConnectionState;
 import dev.quire.store.Profile;
 import dev.quire.store.Profiles;
 import java.io.File;
@@ -86,6 +87,8 @@ public final class QuireApp extends Application {
         if (SingleInstance.handOver(root)) {
             return false;
         }
+        // asking the OS for its theme runs a command: done while JavaFX starts, instead of after
+        systemDark = CompletableFuture.supplyAsync(SystemTheme::prefersDark);
         // a returning user of this computer's server: start it while JavaFX starts, instead of after
         Path localDir = root.resolve(LOCAL_SERVER_DIR);
         if (isLocal(located, localDir)) {
@@ -113,7 +116,9 @@ public final class QuireApp extends Application {
             return;
         }
         instance = claimed.get();
-        view = new ViewSettings(profiles.root().resolve("settings.properties"), SystemTheme.prefersDark());
+        CompletableFuture<Boolean> dark = systemDark;
+        view = new ViewSettings(profiles.root().resolve("settings.properties"),
+                dark != null ? dark.join() : SystemTheme.prefersDark());
         Scene scene = new Scene(mainRoot, 520, 480);
         view.style(scene);
         main.setScene(scene);
@@ -174,6 +179,9 @@ public final class QuireApp extends Application {
         return last.isPresent() && localUrl.isPresent()
                 && last.get().server().equals(Profiles.normalize(URI.create(localUrl.get())));
     }
+
+    /** Whether the OS prefers dark, asked by {@link #launch} while JavaFX starts; null when launched otherwise. */
+    private static volatile CompletableFuture<Boolean> systemDark;
 
     /** This computer's server and session, started by {@link #launch} while JavaFX starts; null when not early. */
     private static volatile CompletableFuture<Local> earlyLocal;
@@ -270,7 +278,7 @@ public final class QuireApp extends Application {
                 Platform.runLater(() -> signedOut(a, ended.reason()));
             }
         });
-        list = new DocumentListPane(a, listActions, view);
+        list = new DocumentListPane(a, listActions);
         showMain(list);
         if (!warmedUp) {
             warmedUp = true;
@@ -362,7 +370,7 @@ public final class QuireApp extends Application {
         @Override
         public void openImported(DocumentInfo d, Path file) {
             EditorWindow w = openEditor(d);
-            Optional.ofNullable(w).flatMap(QuireApp.this::documentOf).ifPresent(doc -> {
+            Optional.ofNullable(w).flatMap(EditorWindow::document).ifPresent(doc -> {
                 try {
                     DocumentFiles.importInto(file, doc.doc());
                 } catch (IOException | RuntimeException e) {
@@ -378,7 +386,7 @@ public final class QuireApp extends Application {
             }
             OpenDocument doc = account.open(d.id(), Platform::runLater);
             // what the server has joins what this computer has (if the server answers soon), then it is written
-            doc.when(s -> s.lastSynced().isPresent() && s.connection().state().name().equals("CONNECTED"))
+            doc.when(s -> s.lastSynced().isPresent() && s.connection().state() == ConnectionState.CONNECTED)
                     .completeOnTimeout(null, 5, TimeUnit.SECONDS)
                     .whenComplete((s, e) -> Platform.runLater(() -> {
                         exportTo(d, doc, main);
@@ -434,10 +442,6 @@ public final class QuireApp extends Application {
         w.stage().setOnCloseRequest(this::closingWindow);
         w.show();
         return w;
-    }
-
-    private Optional<OpenDocument> documentOf(EditorWindow w) {
-        return w.document();
     }
 
     private void exportTo(DocumentInfo d, OpenDocument doc, Window owner) {

@@ -3,6 +3,7 @@ package dev.quire.ui;
 import dev.quire.engine.Account;
 import dev.quire.engine.ClientEngine;
 import dev.quire.net.DiscoveryException;
+import dev.quire.session.Failures;
 import dev.quire.session.TokenEndpointException;
 import java.util.function.BiConsumer;
 import javafx.application.Platform;
@@ -89,11 +90,7 @@ final class SignInPane extends GridPane {
 
     /** What went wrong, in words that say what to do; never a token or the password. */
     static String explain(Throwable failure) {
-        Throwable t = failure;
-        while ((t instanceof java.util.concurrent.CompletionException
-                || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = Failures.cause(failure);
         if (t instanceof TokenEndpointException te) {
             return te.kind() == TokenEndpointException.Kind.REJECTED ? "Wrong user name or password."
                     : "The server did not answer the sign-in; check the network and try again.";

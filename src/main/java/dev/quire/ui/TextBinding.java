@@ -289,9 +289,10 @@ public final class TextBinding {
             return null;
         }
         int closing = closingNewline(at, inserted.length());
-        Map<String, Object> block = closing < 0 ? Map.of() : blockAttributes(closing);
+        List<Map<String, Object>> delta = text.toDelta(); // one walk, whatever the paste's length
+        Map<String, Object> block = closing < 0 ? Map.of() : blockAttributes(delta, closing);
         boolean endOfHeading = block.containsKey("header") && closing == at;
-        Map<String, Object> inline = currentInline(at); // one walk, whatever the paste's length
+        Map<String, Object> inline = currentInline(delta, at);
         Map<String, Object> newline = new HashMap<>(inline);
         newline.putAll(block);
         int pos = at;
@@ -337,8 +338,8 @@ public final class TextBinding {
         return inText < text.length() ? inText : -1;
     }
 
-    private Map<String, Object> blockAttributes(int newline) {
-        Map<String, Object> attrs = attributesAt(newline);
+    private static Map<String, Object> blockAttributes(List<Map<String, Object>> delta, int newline) {
+        Map<String, Object> attrs = attributesAt(delta, newline);
         Map<String, Object> block = new HashMap<>();
         for (String a : BLOCK) {
             if (attrs.get(a) != null) {
@@ -348,26 +349,35 @@ public final class TextBinding {
         return block;
     }
 
-    private Map<String, Object> currentInline(int pos) {
+    private static Map<String, Object> currentInline(List<Map<String, Object>> delta, int pos) {
         if (pos == 0) {
             return Map.of();
         }
-        Map<String, Object> attrs = new HashMap<>(attributesAt(pos - 1));
+        Map<String, Object> attrs = new HashMap<>(attributesAt(delta, pos - 1));
         BLOCK.forEach(attrs::remove);
         return attrs;
     }
 
-    /** The attributes of the character at {@code index} of the text (a walk of the delta up to it). */
-    private Map<String, Object> attributesAt(int index) {
+    /** The attributes of the character at {@code index} of the text whose delta this is. */
+    private static Map<String, Object> attributesAt(List<Map<String, Object>> delta, int index) {
         int at = 0;
-        for (Map<String, Object> op : text.toDelta()) {
-            int len = op.get("insert") instanceof String s ? s.length() : 1;
+        for (Map<String, Object> op : delta) {
+            int len = insertOf(op).length();
             if (index < at + len) {
-                return op.get("attributes") instanceof Map<?, ?> m ? stringKeys(m) : Map.of();
+                return attributesOf(op);
             }
             at += len;
         }
         return Map.of();
+    }
+
+    /** An op's inserted text; an embed counts as one character. */
+    private static String insertOf(Map<String, Object> op) {
+        return op.get("insert") instanceof String str ? str : "\uFFFC";
+    }
+
+    private static Map<String, Object> attributesOf(Map<String, Object> op) {
+        return op.get("attributes") instanceof Map<?, ?> m ? stringKeys(m) : Map.of();
     }
 
     // ---- the text's changes into the area ----
@@ -410,9 +420,8 @@ public final class TextBinding {
                         markersChanged |= !survivor.isEmpty();
                     }
                 } else if (op.get("insert") != null) {
-                    String s = op.get("insert") instanceof String str ? str : "\uFFFC"; // an embed: one character
-                    Map<String, Object> attrs = op.get("attributes") instanceof Map<?, ?> m ? stringKeys(m)
-                            : Map.of();
+                    String s = insertOf(op);
+                    Map<String, Object> attrs = attributesOf(op);
                     Collection<String> tail = paragraphClassesAt(pos);
                     area.getContent().replace(pos, pos, org.fxmisc.richtext.model.ReadOnlyStyledDocument.fromString(s,
                             area.getInitialParagraphStyle(), inlineClasses(attrs), area.getSegOps()));
@@ -496,23 +505,23 @@ public final class TextBinding {
     private void restyleParagraphs(int from, int to) {
         int first = area.offsetToPosition(Math.min(from, area.getLength()), TwoDimensional.Bias.Forward).getMajor();
         int last = area.offsetToPosition(Math.min(to, area.getLength()), TwoDimensional.Bias.Forward).getMajor();
-        List<Collection<String>> all = paragraphClassesOfText();
+        List<Collection<String>> all;
+        synchronized (doc) {
+            all = paragraphClasses(text.toDelta());
+        }
         for (int p = first; p <= last && p < area.getParagraphs().size(); p++) {
             setParagraphClasses(p, p < all.size() ? all.get(p) : List.of());
         }
         markersChanged = true;
     }
 
-    /** Every paragraph's classes from the text's closing newlines: one walk of the delta. */
-    private List<Collection<String>> paragraphClassesOfText() {
+    /** Every paragraph's classes, from the closing newlines in a text's delta. */
+    private static List<Collection<String>> paragraphClasses(List<Map<String, Object>> delta) {
         List<Collection<String>> out = new ArrayList<>();
-        synchronized (doc) {
-            for (Map<String, Object> op : text.toDelta()) {
-                String s = op.get("insert") instanceof String str ? str : "\uFFFC";
-                Map<String, Object> attrs = op.get("attributes") instanceof Map<?, ?> m ? stringKeys(m) : Map.of();
-                for (int i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) {
-                    out.add(blockClasses(attrs));
-                }
+        for (Map<String, Object> op : delta) {
+            String s = insertOf(op);
+            for (int i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) {
+                out.add(blockClasses(attributesOf(op)));
             }
         }
         return out;
@@ -549,25 +558,18 @@ public final class TextBinding {
                                 area.getInitialParagraphStyle(), area.getInitialTextStyle(), area.getSegOps()));
             }
             StyleSpansBuilder<Collection<String>> spans = new StyleSpansBuilder<>();
-            List<Collection<String>> paragraphs = new ArrayList<>();
             int total = 0;
             for (Map<String, Object> op : delta) {
-                String s = op.get("insert") instanceof String str ? str : "\uFFFC";
-                Map<String, Object> attrs = op.get("attributes") instanceof Map<?, ?> m ? stringKeys(m) : Map.of();
-                spans.add(inlineClasses(attrs), s.length());
-                total += s.length();
-                for (int i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) {
-                    paragraphs.add(blockClasses(attrs));
-                }
+                int len = insertOf(op).length();
+                spans.add(inlineClasses(attributesOf(op)), len);
+                total += len;
             }
             if (total == area.getLength() && total > 0) {
                 area.setStyleSpans(0, spans.create());
             }
+            List<Collection<String>> paragraphs = paragraphClasses(delta);
             for (int p = 0; p < area.getParagraphs().size(); p++) {
-                Collection<String> classes = p < paragraphs.size() ? paragraphs.get(p) : List.of();
-                if (!classes.equals(area.getParagraph(p).getParagraphStyle())) {
-                    area.setParagraphStyle(p, classes);
-                }
+                setParagraphClasses(p, p < paragraphs.size() ? paragraphs.get(p) : List.of());
             }
         } finally {
             applying = false;

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -146,7 +145,7 @@ public final class UiBenchmark {
                 window.closeWindow();
                 return null;
             });
-            rows.add(row("keystroke → on screen, " + text.length() / 1024 + " KB document, a peer typing", keys,
+            rows.add(Row.of("keystroke → on screen, " + text.length() / 1024 + " KB document, a peer typing", keys,
                     "bare area, same text and typing", floorKeys, "p99 < 16 ms"));
 
             progress("heap with %d open documents of %d KB", config.heapDocuments(),
@@ -194,7 +193,7 @@ public final class UiBenchmark {
             app[i] = untilReady(config.classPath(), cds("-XX:SharedArchiveFile=" + appArchive, app0));
             floor[i] = untilReady(config.classPath(), cds("-XX:SharedArchiveFile=" + floorArchive, floor0));
         }
-        return row("cold start → usable window (returning user, own server, class-data archive)", app,
+        return Row.of("cold start → usable window (returning user, own server, class-data archive)", app,
                 "bare JavaFX window (its own archive)", floor,
                 "< 2 s");
     }
@@ -406,7 +405,8 @@ public final class UiBenchmark {
         return f.get(WAIT_S, TimeUnit.SECONDS);
     }
 
-    private static void waitUntil(java.util.concurrent.Callable<Boolean> test) throws Exception {
+    /** Polls {@code test} until it holds (two minutes at most). */
+    static void waitUntil(java.util.concurrent.Callable<Boolean> test) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
         while (!test.call()) {
             if (System.nanoTime() > deadline) {
@@ -414,18 +414,6 @@ public final class UiBenchmark {
             }
             Thread.sleep(20);
         }
-    }
-
-    private static Row row(String measure, long[] nanos, String peer, long[] peerNanos, String target) {
-        return new Row(measure, pct(nanos, 0.5), pct(nanos, 0.99), peer, pct(peerNanos, 0.5),
-                pct(peerNanos, 0.99), target);
-    }
-
-    private static double pct(long[] nanos, double p) {
-        long[] sorted = nanos.clone();
-        Arrays.sort(sorted);
-        int rank = (int) Math.ceil(p * sorted.length);
-        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
     }
 
     private static double ms(long nanos) {

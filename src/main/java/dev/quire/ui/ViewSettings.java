@@ -12,6 +12,10 @@ import javafx.beans.property.DoubleProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleDoubleProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import java.util.function.Consumer;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.WeakChangeListener;
+import javafx.collections.ObservableMap;
 import javafx.scene.Scene;
 
 /**
@@ -87,7 +91,18 @@ final class ViewSettings {
     /** Styles {@code scene} now and whenever the theme changes. */
     void style(Scene scene) {
         apply(scene);
-        theme.addListener((o, was, now) -> apply(scene));
+        onThemeChange(scene.getProperties(), now -> apply(scene));
+    }
+
+    /**
+     * Runs {@code action} on every theme change for as long as the owner of {@code ownerProperties} lives. The owner
+     * holds the listener; the settings, which outlive every window, hold it only weakly, so a closed window (and its
+     * document's text) is not kept in memory by them.
+     */
+    void onThemeChange(ObservableMap<Object, Object> ownerProperties, Consumer<Theme> action) {
+        ChangeListener<Theme> listener = (o, was, now) -> action.accept(now);
+        ownerProperties.put(listener, listener);
+        theme.addListener(new WeakChangeListener<>(listener));
     }
 
     private void apply(Scene scene) {

@@ -98,7 +98,7 @@ public final class Screenshots {
 
                 DocumentListPane[] list = new DocumentListPane[1];
                 shoot(out.resolve("documents.png"), () -> {
-                    list[0] = new DocumentListPane(alice, LIST, light);
+                    list[0] = new DocumentListPane(alice, LIST);
                     list[0].refresh();
                     return list[0];
                 }, light, 520, 420);
@@ -120,7 +120,7 @@ public final class Screenshots {
                                         "head", RelativePosition.fromIndex(t, 79).toJson())));
                     }
                     bobs.setPresence(at);
-                    waitFor(() -> !mine.presence().isEmpty());
+                    UiBenchmark.waitUntil(() -> !mine.presence().isEmpty());
                     Thread.sleep(500); // the caret joins the area at a layout pulse
                     save(UiBenchmark.onFx(() -> w.stage().getScene().snapshot(null)),
                             out.resolve(view == light ? "editor.png" : "editor-dark.png"));
@@ -138,7 +138,7 @@ public final class Screenshots {
                     return win;
                 });
                 OpenDocument d = offline.document().orElseThrow();
-                waitFor(() -> d.status().connection().state().name().equals("RECONNECTING"));
+                UiBenchmark.waitUntil(() -> d.status().connection().state() == dev.quire.sync.ConnectionState.RECONNECTING);
                 UiBenchmark.onFx(() -> {
                     var area = (org.fxmisc.richtext.StyleClassedTextArea) offline.stage().getScene()
                             .lookup("#editor");
@@ -146,7 +146,7 @@ public final class Screenshots {
                     area.insertText(area.getLength(), " Typed on the train.");
                     return null;
                 });
-                waitFor(() -> d.status().queued() > 0);
+                UiBenchmark.waitUntil(() -> d.status().queued() > 0);
                 Thread.sleep(300);
                 save(UiBenchmark.onFx(() -> offline.stage().getScene().snapshot(null)), out.resolve("editor-offline.png"));
                 UiBenchmark.onFx(() -> {
@@ -217,14 +217,5 @@ public final class Screenshots {
         System.out.println("wrote " + file);
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier test) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!test.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("timed out");
-            }
-            Thread.sleep(20);
-        }
-    }
 
 }

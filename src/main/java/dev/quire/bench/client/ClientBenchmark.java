@@ -52,6 +52,12 @@ public final class ClientBenchmark {
     /** One line of the table; a peer of null has no floor to compare with. Times in milliseconds. */
     public record Row(String measure, double p50, double p99, String peer, double peerP50, double peerP99,
                       String target) {
+        /** A row from raw timings (nanoseconds): their p50 and p99 and the peer's; {@code peerNanos} may be null. */
+        public static Row of(String measure, long[] nanos, String peer, long[] peerNanos, String target) {
+            return new Row(measure, percentileMs(nanos, 0.50), percentileMs(nanos, 0.99), peer,
+                    peerNanos == null ? Double.NaN : percentileMs(peerNanos, 0.50),
+                    peerNanos == null ? Double.NaN : percentileMs(peerNanos, 0.99), target);
+        }
     }
 
     private ClientBenchmark() {
@@ -205,9 +211,7 @@ public final class ClientBenchmark {
     }
 
     private static Row row(String measure, long[] nanos, String peer, long[] peerNanos, String target) {
-        return new Row(measure, percentileMs(nanos, 0.50), percentileMs(nanos, 0.99), peer,
-                peerNanos == null ? Double.NaN : percentileMs(peerNanos, 0.50),
-                peerNanos == null ? Double.NaN : percentileMs(peerNanos, 0.99), target);
+        return Row.of(measure, nanos, peer, peerNanos, target);
     }
 
     /** Nearest rank: the smallest value with at least {@code p} of the values at or below it. */
