@@ -99,6 +99,10 @@ class SessionAcrossConnectionsTest {
             awaitState(d, ConnectionState.RECONNECTING);
             type(d, 20, new Random(2), 'x');
             clock.advance(Duration.ofMinutes(20)); // the laptop slept through the token's expiry
+            // An attempt that took its token just before the clock moved may still be on its way: the network only
+            // comes back once an attempt has asked for a token since (and found it had to refresh), so what the
+            // test checks is the reconnect's order, not a race between the test thread and a backoff timer.
+            EngineFixture.await("an attempt to refresh after the expiry", () -> watch.refreshFailures.get() >= 1);
             fx.httpProxy.refuse(false);
             fx.syncProxy.refuse(false);
 
