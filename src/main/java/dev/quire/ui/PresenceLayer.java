@@ -9,6 +9,7 @@ import dev.quire.crdt.RelativePosition;
 import dev.quire.crdt.YText;
 import dev.quire.engine.OpenDocument;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +34,17 @@ final class PresenceLayer {
     private final YText text;
     private final String color;
     private final javafx.scene.layout.HBox here = new javafx.scene.layout.HBox(6);
-    private final List<CaretNode> drawn = new ArrayList<>();
-    private final List<org.fxmisc.richtext.Selection<?, String, ?>> selections = new ArrayList<>();
-    private Map<Long, String> states = Map.of(); // JavaFX thread
+    // JavaFX thread, all of them
+    private List<Peer> peers = List.of();
+    private final Map<Long, CaretNode> carets = new HashMap<>();
+    private final Map<Long, org.fxmisc.richtext.Selection<?, String, ?>> selections = new HashMap<>();
+    private List<String> shownNames = List.of();
+    private boolean publishQueued;
+    private boolean moveQueued;
+
+    /** Another client's state, parsed once when it arrives; head and anchor are null when it sent none. */
+    private record Peer(long clientId, Color color, String name, RelativePosition head, RelativePosition anchor) {
+    }
 
     PresenceLayer(GenericStyledArea<?, String, ?> area, OpenDocument document, String userId) {
         this.area = area;
@@ -48,20 +57,42 @@ final class PresenceLayer {
         here.setId("here");
         here.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         here.setAccessibleText("Who is here");
-        area.caretPositionProperty().addListener((o, was, now) -> publish());
-        area.anchorProperty().addListener((o, was, now) -> publish());
-        // each change moves the others' carets; the change event is cheap, where the text property is the whole text
-        area.plainTextChanges().subscribe(change -> redraw());
-        document.addPresenceListener(map -> Platform.runLater(() -> {
-            states = map;
-            redraw();
-        }));
+        // A keystroke moves both the caret and the anchor: one state goes out for both, after the event.
+        area.caretPositionProperty().addListener((o, was, now) -> publishSoon());
+        area.anchorProperty().addListener((o, was, now) -> publishSoon());
+        // Each change moves the others' carets: the nodes stay, their positions are worked out again once the area
+        // has shifted them itself (it moves every caret past an edit before it, the way it does this window's)
+        area.plainTextChanges().subscribe(change -> moveSoon());
+        document.addPresenceListener(map -> {
+            List<Peer> parsed = parse(map); // on the connection's thread, not the JavaFX one
+            Platform.runLater(() -> show(parsed));
+        });
         publish();
     }
 
     /** "Here: ● alice ● bob": the names the server stamped on the others' states, each in their caret's colour. */
     javafx.scene.layout.HBox whoIsHere() {
         return here;
+    }
+
+    private void publishSoon() {
+        if (!publishQueued) {
+            publishQueued = true;
+            Platform.runLater(() -> {
+                publishQueued = false;
+                publish();
+            });
+        }
+    }
+
+    private void moveSoon() {
+        if (!moveQueued) {
+            moveQueued = true;
+            Platform.runLater(() -> {
+                moveQueued = false;
+                moveCarets();
+            });
+        }
     }
 
     private void publish() {
@@ -82,16 +113,8 @@ final class PresenceLayer {
         }
     }
 
-    private void redraw() {
-        for (CaretNode c : drawn) {
-            area.removeCaret(c);
-        }
-        drawn.clear();
-        for (var sel : selections) {
-            removeSelection(sel);
-        }
-        selections.clear();
-        List<Label> names = new ArrayList<>();
+    private static List<Peer> parse(Map<Long, String> states) {
+        List<Peer> out = new ArrayList<>();
         for (Map.Entry<Long, String> e : states.entrySet()) {
             JsonNode state;
             try {
@@ -99,41 +122,107 @@ final class PresenceLayer {
             } catch (java.io.IOException bad) {
                 continue; // a peer's malformed state hides its caret, nothing else
             }
-            Color c = colorOrDefault(state.path("user").path("color").asText(""));
-            Label name = new Label(state.path("user").path("name").asText("someone"));
-            name.setGraphic(new javafx.scene.shape.Circle(4, c));
-            name.getStyleClass().add("present");
-            names.add(name);
-            JsonNode head = state.path("cursor").path("head");
-            if (!head.isObject()) {
-                continue;
+            JsonNode cursor = state.path("cursor");
+            RelativePosition head = relative(cursor.path("head"));
+            RelativePosition anchor = relative(cursor.path("anchor"));
+            out.add(new Peer(e.getKey(), colorOrDefault(state.path("user").path("color").asText("")),
+                    state.path("user").path("name").asText("someone"), head, head == null ? null : anchor));
+        }
+        return out;
+    }
+
+    /** Others' states changed: carets follow them (new ones drawn, gone ones removed), and the names. */
+    private void show(List<Peer> now) {
+        peers = now;
+        java.util.Set<Long> present = new java.util.HashSet<>();
+        for (Peer p : now) {
+            present.add(p.clientId());
+        }
+        carets.keySet().removeIf(id -> {
+            if (!present.contains(id)) {
+                area.removeCaret(carets.get(id));
+                return true;
             }
-            int index = resolve(head);
+            return false;
+        });
+        selections.keySet().removeIf(id -> {
+            if (!present.contains(id)) {
+                removeSelection(selections.get(id));
+                return true;
+            }
+            return false;
+        });
+        moveCarets();
+        List<String> names = new ArrayList<>();
+        for (Peer p : now) {
+            names.add(p.name() + "\u0000" + p.color());
+        }
+        if (!names.equals(shownNames)) { // the status bar is laid out again only when who is here changes
+            shownNames = names;
+            List<Label> labels = new ArrayList<>();
+            for (Peer p : now) {
+                Label name = new Label(p.name());
+                name.setGraphic(new javafx.scene.shape.Circle(4, p.color()));
+                name.getStyleClass().add("present");
+                labels.add(name);
+            }
+            here.getChildren().setAll(labels);
+            if (!labels.isEmpty()) {
+                here.getChildren().add(0, new Label("Here:"));
+            }
+        }
+    }
+
+    /** Puts each peer's caret and selection where its relative positions resolve in the text now. */
+    private void moveCarets() {
+        for (Peer p : peers) {
+            int index = p.head() == null ? -1 : resolve(p.head());
             if (index < 0 || index > area.getLength()) {
+                hide(p.clientId());
                 continue;
             }
-            int anchor = state.path("cursor").path("anchor").isObject() ? resolve(state.path("cursor").path("anchor"))
-                    : index;
-            if (anchor >= 0 && anchor <= area.getLength() && anchor != index) {
-                org.fxmisc.richtext.SelectionImpl<?, String, ?> sel = new org.fxmisc.richtext.SelectionImpl<>(
-                        "presence-selection-" + e.getKey(), area, path -> {
+            CaretNode caret = carets.get(p.clientId());
+            if (caret == null) {
+                caret = new CaretNode("presence-" + p.clientId(), area, index);
+                caret.setShowCaret(Caret.CaretVisibility.ON);
+                area.addCaret(caret);
+                carets.put(p.clientId(), caret);
+            } else if (caret.getPosition() != index) {
+                caret.moveTo(index);
+            }
+            // inline, as the theme's stylesheet sets every caret's stroke and would win over a plain setStroke
+            caret.setStyle("-fx-stroke: " + web(p.color()) + "; -fx-stroke-width: 2;");
+            int anchor = p.anchor() == null ? index : resolve(p.anchor());
+            var sel = selections.get(p.clientId());
+            if (anchor < 0 || anchor > area.getLength() || anchor == index) {
+                if (sel != null) {
+                    removeSelection(selections.remove(p.clientId()));
+                }
+                continue;
+            }
+            if (sel == null) {
+                Color c = p.color();
+                org.fxmisc.richtext.SelectionImpl<?, String, ?> made = new org.fxmisc.richtext.SelectionImpl<>(
+                        "presence-selection-" + p.clientId(), area, path -> {
                             path.setHighlightFill(c.deriveColor(0, 1, 1, 0.25));
                             path.setStrokeWidth(0);
                         });
-                sel.selectRange(Math.min(anchor, index), Math.max(anchor, index));
-                addSelection(sel);
-                selections.add(sel);
+                addSelection(made);
+                selections.put(p.clientId(), made);
+                sel = made;
             }
-            CaretNode caret = new CaretNode("presence-" + e.getKey(), area, index);
-            caret.setStroke(c);
-            caret.setStrokeWidth(2);
-            caret.setShowCaret(Caret.CaretVisibility.ON);
-            area.addCaret(caret);
-            drawn.add(caret);
+            sel.selectRange(Math.min(anchor, index), Math.max(anchor, index));
         }
-        here.getChildren().setAll(names);
-        if (!names.isEmpty()) {
-            here.getChildren().add(0, new Label("Here:"));
+    }
+
+    private void hide(long clientId) {
+        CaretNode caret = carets.remove(clientId);
+        if (caret != null) {
+            area.removeCaret(caret);
+        }
+        var sel = selections.remove(clientId);
+        if (sel != null) {
+            removeSelection(sel);
         }
     }
 
@@ -157,17 +246,33 @@ final class PresenceLayer {
         }
     }
 
-    /** A relative position (JSON) as an index in the text now, or -1 if it no longer resolves. */
-    private int resolve(JsonNode relative) {
+    /** A relative position as sent (JSON), or null when it is missing or does not parse. */
+    private static RelativePosition relative(JsonNode json) {
+        if (!json.isObject()) {
+            return null;
+        }
         try {
-            Map<String, Object> json = JSON.convertValue(relative, new TypeReference<Map<String, Object>>() { });
+            return RelativePosition.fromJson(JSON.convertValue(json, new TypeReference<Map<String, Object>>() { }));
+        } catch (RuntimeException bad) {
+            return null;
+        }
+    }
+
+    /** A relative position as an index in the text now, or -1 if it no longer resolves. */
+    private int resolve(RelativePosition relative) {
+        try {
             synchronized (document.doc()) {
-                AbsolutePosition abs = RelativePosition.fromJson(json).toAbsolute(document.doc());
+                AbsolutePosition abs = relative.toAbsolute(document.doc());
                 return abs == null ? -1 : abs.index();
             }
         } catch (RuntimeException bad) {
             return -1;
         }
+    }
+
+    private static String web(Color c) {
+        return String.format("#%02x%02x%02x", Math.round(c.getRed() * 255), Math.round(c.getGreen() * 255),
+                Math.round(c.getBlue() * 255));
     }
 
     /** A stable colour per user, from a small palette that reads on white. */

@@ -75,6 +75,24 @@ class QuireAppTest {
                         .map(n -> ((Label) n).getText()).toList().equals(List.of("Here:", local.user())));
                 // the other caret is drawn beside the own one (its node joins the area at the next layout pulse)
                 WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> editor.lookupAll(".caret").size() >= 2);
+                // it stays on its character while text is typed before it (the same node, moved)
+                org.fxmisc.richtext.CaretNode theirs = editor.lookupAll(".caret").stream()
+                        .filter(n -> n instanceof org.fxmisc.richtext.CaretNode c && c != editor.getCaretSelectionBind()
+                                .getUnderlyingCaret()).map(org.fxmisc.richtext.CaretNode.class::cast)
+                        .findFirst().orElseThrow();
+                assertEquals(5, theirs.getPosition());
+                // drawn in the colour it sent (styled at the pulse after it joined the area)
+                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                        () -> javafx.scene.paint.Color.web("#2f7de1").equals(theirs.getStroke()));
+                synchronized (doc.doc()) {
+                    doc.doc().getText(OpenDocument.TEXT).insert(0, ">>");
+                }
+                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> editor.getText().startsWith(">>"));
+                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> theirs.getPosition() == 7);
+                synchronized (doc.doc()) {
+                    doc.doc().getText(OpenDocument.TEXT).delete(0, 2);
+                }
+                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> theirs.getPosition() == 5);
                 WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> doc.presence().values().stream()
                         .anyMatch(state -> state.contains("\"cursor\"")));
 
