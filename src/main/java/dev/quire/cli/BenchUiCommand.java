@@ -25,6 +25,10 @@ final class BenchUiCommand implements Callable<Integer> {
     @Option(names = "--keystrokes", defaultValue = "300", description = "Keystrokes timed (default: ${DEFAULT-VALUE}).")
     int keystrokes;
 
+    @Option(names = "--warmup-keystrokes", defaultValue = "400", description = "Keystrokes typed first, reported apart"
+            + " as the first ones after opening, before those timed (default: ${DEFAULT-VALUE}).")
+    int warmupKeystrokes;
+
     @Option(names = "--peer-rate", defaultValue = "10", description = "The other client's keys a second (default: ${DEFAULT-VALUE}).")
     int peerRate;
 
@@ -48,7 +52,7 @@ final class BenchUiCommand implements Callable<Integer> {
             return 1;
         }
         Path dir = work != null ? work : Files.createTempDirectory("quire-bench-ui");
-        System.out.print(ClientBenchmark.table(UiBenchmark.run(new UiBenchmark.Config(size, keystrokes, peerRate,
+        System.out.print(ClientBenchmark.table(UiBenchmark.run(new UiBenchmark.Config(size, warmupKeystrokes, keystrokes, peerRate,
                 documents, documentSize, dir, System.getProperty("java.class.path"), profile))));
         return 0;
     }

@@ -43,7 +43,7 @@ public final class UiBenchmark {
     private static final long WAIT_S = 120;
 
     /** How much: the big document's size, keystrokes timed, the remote peer's typing rate, documents for the heap. */
-    public record Config(int documentBytes, int keystrokes, int peerKeysPerSecond, int heapDocuments,
+    public record Config(int documentBytes, int warmupKeystrokes, int keystrokes, int peerKeysPerSecond, int heapDocuments,
                          int heapDocumentBytes, Path work, String classPath, Path profile) {
     }
 
@@ -93,7 +93,8 @@ public final class UiBenchmark {
             rows.add(new Row("open it again (from this computer)", ms(fromStore), ms(fromStore),
                     "bare area, same text", ms(floorOpen), ms(floorOpen), "< 1 s"));
 
-            progress("%d keystrokes into it while another client types %d keys a second", config.keystrokes(),
+            progress("%d + %d keystrokes into it while another client types %d keys a second",
+                    config.warmupKeystrokes(), config.keystrokes(),
                     config.peerKeysPerSecond());
             EditorWindow window = onFx(() -> {
                 EditorWindow w = new EditorWindow(big, EditorWindow.App.NONE, view);
@@ -119,6 +120,9 @@ public final class UiBenchmark {
                 recording.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(1));
                 recording.start();
             }
+            // The first keystrokes after opening run while the JIT compiles the typing path (the bare area's run
+            // comes later in this JVM and finds RichTextFX compiled): timed, and reported apart from the rest.
+            Keystrokes first = keystrokes(area, config.warmupKeystrokes());
             Keystrokes keys = keystrokes(area, config.keystrokes());
             if (recording != null) {
                 recording.stop();
@@ -140,6 +144,7 @@ public final class UiBenchmark {
                         "x", floorArea.getInitialParagraphStyle(), floorArea.getInitialTextStyle(),
                         floorArea.getSegOps()));
             }), 0, period, TimeUnit.MILLISECONDS);
+            Keystrokes floorFirst = keystrokes(floorArea, config.warmupKeystrokes());
             Keystrokes floorKeys = keystrokes(floorArea, config.keystrokes());
             floorTypist.shutdownNow();
             onFx(() -> {
@@ -147,10 +152,14 @@ public final class UiBenchmark {
                 window.closeWindow();
                 return null;
             });
+            progress("Quire: %s", keys.collections());
+            progress("bare area: %s", floorKeys.collections());
             rows.add(Row.of("keystroke → on screen, " + text.length() / 1024 + " KB document, a peer typing",
                     keys.toScreen(), "bare area, same text and typing", floorKeys.toScreen(), "p99 < 16 ms"));
             rows.add(Row.of("keystroke → its frame's work done (event + pulse, without the wait for the 60 Hz tick)",
                     keys.work(), "bare area, same text and typing", floorKeys.work(), "p99 < 16 ms: in the next frame"));
+            rows.add(Row.of("the first " + config.warmupKeystrokes() + " keystrokes after opening it: their frame's work",
+                    first.work(), "bare area, its first ones", floorFirst.work(), ""));
 
             progress("heap with %d open documents of %d KB", config.heapDocuments(),
                     config.heapDocumentBytes() / 1024);
@@ -273,13 +282,31 @@ public final class UiBenchmark {
      * carries, such as others' edits) to the end of its layout. Under one frame, the keystroke is drawn in the frame
      * after it; over one, that frame is missed.
      */
-    private record Keystrokes(long[] toScreen, long[] work) {
+    private record Keystrokes(long[] toScreen, long[] work, boolean[] collected) {
+        /** What a garbage collection during a keystroke costs the tail: printed with the figures, not a row. */
+        String collections() {
+            List<Long> others = new ArrayList<>();
+            int hit = 0;
+            for (int i = 0; i < work.length; i++) {
+                if (collected[i]) {
+                    hit++;
+                } else {
+                    others.add(work[i]);
+                }
+            }
+            long[] rest = others.stream().mapToLong(Long::longValue).toArray();
+            java.util.Arrays.sort(rest);
+            double p99 = rest.length == 0 ? Double.NaN : rest[Math.max(0, (int) Math.ceil(rest.length * 0.99) - 1)] / 1e6;
+            return String.format("%d of %d keystrokes had a garbage collection in them; the others' work p99: %.2f ms",
+                    hit, work.length, p99);
+        }
     }
 
     /** Types {@code n} keys into the middle of the area, one per 25 ms; each timed to the end of its layout pulse. */
     private static Keystrokes keystrokes(StyleClassedTextArea area, int n) throws Exception {
         long[] toScreen = new long[n];
         long[] work = new long[n];
+        boolean[] collected = new boolean[n];
         onFx(() -> {
             area.requestFocus();
             area.moveTo(area.getLength() / 2);
@@ -287,6 +314,7 @@ public final class UiBenchmark {
         });
         for (int i = 0; i < n; i++) {
             CompletableFuture<long[]> drawn = new CompletableFuture<>();
+            long gcBefore = collections();
             Platform.runLater(() -> {
                 Scene scene = area.getScene();
                 long t0 = System.nanoTime();
@@ -311,9 +339,21 @@ public final class UiBenchmark {
             long[] timed = drawn.get(WAIT_S, TimeUnit.SECONDS);
             toScreen[i] = timed[0];
             work[i] = timed[1];
+            collected[i] = collections() != gcBefore;
+            if (Boolean.getBoolean("quire.bench.slow") && timed[1] > 12_000_000) {
+                System.err.println("SLOW " + java.time.Instant.now() + " " + timed[1] / 1_000_000 + " ms");
+            }
             Thread.sleep(Math.max(0, 25 - timed[0] / 1_000_000)); // a fast typist's pace
         }
-        return new Keystrokes(toScreen, work);
+        return new Keystrokes(toScreen, work, collected);
+    }
+
+    private static long collections() {
+        long n = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            n += gc.getCollectionCount();
+        }
+        return n;
     }
 
     /** Used heap after opening the documents, less before: Quire's windows, then bare areas with the same texts. */
