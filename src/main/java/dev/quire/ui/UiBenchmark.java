@@ -340,9 +340,6 @@ public final class UiBenchmark {
             toScreen[i] = timed[0];
             work[i] = timed[1];
             collected[i] = collections() != gcBefore;
-            if (Boolean.getBoolean("quire.bench.slow") && timed[1] > 12_000_000) {
-                System.err.println("SLOW " + java.time.Instant.now() + " " + timed[1] / 1_000_000 + " ms");
-            }
             Thread.sleep(Math.max(0, 25 - timed[0] / 1_000_000)); // a fast typist's pace
         }
         return new Keystrokes(toScreen, work, collected);
