@@ -6,6 +6,7 @@ import dev.quire.engine.Account;
 import dev.quire.engine.ClientEngine;
 import dev.quire.engine.OpenDocument;
 import dev.quire.net.DocumentsApi.DocumentInfo;
+import dev.quire.session.Failures;
 import dev.quire.session.SessionEvent;
 import dev.quire.sync.ConnectionState;
 import dev.quire.store.Profile;
@@ -28,11 +29,14 @@ import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
+import javafx.scene.control.Label;
 import javafx.scene.layout.StackPane;
 import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 import javafx.stage.WindowEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The desktop app. First start: "On this computer" (the embedded server on loopback with an account made for this
@@ -54,6 +58,7 @@ public final class QuireApp extends Application {
     private ViewSettings view;
     private SingleInstance instance;
     private Stage main;
+    private static final Logger log = LoggerFactory.getLogger(QuireApp.class);
     private final StackPane mainRoot = new StackPane();
     private LocalServer server;
     /** Whether the way in is "On this computer" (the welcome) rather than a team server's sign-in. */
@@ -215,20 +220,52 @@ public final class QuireApp extends Application {
         return profiles.root().resolve(LOCAL_SERVER_DIR);
     }
 
-    /** This computer's own server: started here, signed in to with its account. */
+    /**
+     * This computer's own server: started here, signed in to with its account. The JavaFX thread does not wait for
+     * it: the window draws itself (its first pulse is a good part of a cold start) while the server starts.
+     */
     private void onThisComputer() {
         local = true;
         CompletableFuture<Local> early = earlyLocal;
         earlyLocal = null;
-        Local started;
-        try {
-            started = early != null ? early.get(90, TimeUnit.SECONDS) : startLocal(localServerDir(), profiles);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot start Quire on this computer: " + e.getMessage(), e);
+        CompletableFuture<Local> starting = early != null ? early
+                : CompletableFuture.supplyAsync(() -> startLocal(localServerDir(), profiles));
+        Label wait = new Label("Starting Quire…");
+        wait.setId("starting");
+        mainRoot.getChildren().setAll(wait); // not showMain: the window is not usable yet
+        starting.whenComplete((started, failure) -> {
+            try {
+                Platform.runLater(() -> localStarted(started, failure));
+            } catch (IllegalStateException exited) {
+                if (started != null) { // JavaFX is gone (the app quit while its server started)
+                    closeQuietly(started);
+                }
+            }
+        });
+    }
+
+    private void localStarted(Local started, Throwable failure) {
+        if (failure != null) {
+            Throwable cause = Failures.cause(failure);
+            log.atError().setCause(cause).log("cannot start Quire on this computer");
+            // startLocal's exception says "cannot start Quire on this computer"; the note says why
+            String why = cause.getCause() != null ? cause.getCause().getMessage() : cause.getMessage();
+            showMain(wayIn("Quire could not start on this computer: " + why, this::showMain));
+            return;
+        }
+        if (!main.isShowing() || account != null) { // quit meanwhile, or someone signed in another way
+            closeQuietly(started);
+            return;
         }
         phase("signed in");
         server = started.server();
         signedIn(started.engine(), started.account());
+    }
+
+    private static void closeQuietly(Local started) {
+        started.account().close();
+        started.engine().close();
+        started.server().close();
     }
 
     /** This computer's account: its session of last time resumed, or a fresh sign-in with its password. */
@@ -282,7 +319,14 @@ public final class QuireApp extends Application {
         showMain(list);
         if (!warmedUp) {
             warmedUp = true;
-            Platform.runLater(() -> EditorWindow.warmUp(view)); // after the list is drawn: the first open is quicker
+            // once the list is laid out (a runLater could run before that pulse and hold the list back): the first
+            // document opened then finds the editor's classes loaded and its styles parsed
+            Runnable[] once = new Runnable[1];
+            once[0] = () -> {
+                main.getScene().removePostLayoutPulseListener(once[0]);
+                Platform.runLater(() -> EditorWindow.warmUp(view));
+            };
+            main.getScene().addPostLayoutPulseListener(once[0]);
         }
         main.setTitle("Quire — " + a.userName());
         list.refresh();

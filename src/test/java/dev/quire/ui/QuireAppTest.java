@@ -154,6 +154,28 @@ class QuireAppTest {
         }
     }
 
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aServerOnThisComputerThatCannotStartIsSaidSoAndTheAppStaysUp() throws Exception {
+        Path home = dir.resolve("home");
+        Files.createDirectories(home);
+        Files.writeString(home.resolve("local-server"), "a file where the server's folder goes");
+        FxToolkit.registerPrimaryStage();
+        QuireApp app = (QuireApp) FxToolkit.setupApplication(() -> new QuireApp(home, null));
+        FxRobot robot = new FxRobot();
+        try {
+            Clicks.on(robot, "#onThisComputer");
+            // started off the JavaFX thread: the window says it is starting, then why it could not
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> robot.lookup("#error").queryAll().stream()
+                    .anyMatch(n -> ((Label) n).getText().startsWith("Quire could not start on this computer")));
+            assertTrue(robot.lookup("#onThisComputer").tryQuery().isPresent(), "the way in is offered again");
+            assertTrue(robot.lookup("#starting").tryQuery().isEmpty());
+        } finally {
+            FxToolkit.cleanupStages();
+            FxToolkit.cleanupApplication(app);
+        }
+    }
+
     /** Clicks the {@code index}th menu of the window holding {@code inside}, then the item {@code itemId}. */
     static void clickMenuItem(FxRobot robot, javafx.scene.Node inside, int index, String itemId) throws Exception {
         robot.interact(() -> ((javafx.stage.Stage) inside.getScene().getWindow()).toFront());
