@@ -39,8 +39,8 @@ final class PresenceLayer {
     private final Map<Long, CaretNode> carets = new HashMap<>();
     private final Map<Long, org.fxmisc.richtext.Selection<?, String, ?>> selections = new HashMap<>();
     private List<String> shownNames = List.of();
-    private boolean publishQueued;
-    private boolean moveQueued;
+    private final Runnable publishSoon = new Soon(this::publish);
+    private final Runnable moveSoon = new Soon(this::moveCarets);
 
     /** Another client's state, parsed once when it arrives; head and anchor are null when it sent none. */
     private record Peer(long clientId, Color color, String name, RelativePosition head, RelativePosition anchor) {
@@ -58,11 +58,11 @@ final class PresenceLayer {
         here.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         here.setAccessibleText("Who is here");
         // A keystroke moves both the caret and the anchor: one state goes out for both, after the event.
-        area.caretPositionProperty().addListener((o, was, now) -> publishSoon());
-        area.anchorProperty().addListener((o, was, now) -> publishSoon());
+        area.caretPositionProperty().addListener((o, was, now) -> publishSoon.run());
+        area.anchorProperty().addListener((o, was, now) -> publishSoon.run());
         // Each change moves the others' carets: the nodes stay, their positions are worked out again once the area
         // has shifted them itself (it moves every caret past an edit before it, the way it does this window's)
-        area.plainTextChanges().subscribe(change -> moveSoon());
+        area.plainTextChanges().subscribe(change -> moveSoon.run());
         document.addPresenceListener(map -> {
             List<Peer> parsed = parse(map); // on the connection's thread, not the JavaFX one
             Platform.runLater(() -> show(parsed));
@@ -75,23 +75,24 @@ final class PresenceLayer {
         return here;
     }
 
-    private void publishSoon() {
-        if (!publishQueued) {
-            publishQueued = true;
-            Platform.runLater(() -> {
-                publishQueued = false;
-                publish();
-            });
-        }
-    }
+    /** Runs an action once, soon, on the JavaFX thread, however often it is asked for until then. */
+    private static final class Soon implements Runnable {
+        private final Runnable action;
+        private boolean queued; // JavaFX thread
 
-    private void moveSoon() {
-        if (!moveQueued) {
-            moveQueued = true;
-            Platform.runLater(() -> {
-                moveQueued = false;
-                moveCarets();
-            });
+        Soon(Runnable action) {
+            this.action = action;
+        }
+
+        @Override
+        public void run() {
+            if (!queued) {
+                queued = true;
+                Platform.runLater(() -> {
+                    queued = false;
+                    action.run();
+                });
+            }
         }
     }
 
