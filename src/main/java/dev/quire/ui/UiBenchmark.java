@@ -1,6 +1,7 @@
 package dev.quire.ui;
 
 import dev.quire.app.LocalServer;
+import dev.quire.bench.client.ClientBenchmark;
 import dev.quire.bench.client.ClientBenchmark.Row;
 import dev.quire.engine.Account;
 import dev.quire.engine.ClientEngine;
@@ -295,8 +296,7 @@ public final class UiBenchmark {
                 }
             }
             long[] rest = others.stream().mapToLong(Long::longValue).toArray();
-            java.util.Arrays.sort(rest);
-            double p99 = rest.length == 0 ? Double.NaN : rest[Math.max(0, (int) Math.ceil(rest.length * 0.99) - 1)] / 1e6;
+            double p99 = rest.length == 0 ? Double.NaN : ClientBenchmark.percentileMs(rest, 0.99);
             return String.format("%d of %d keystrokes had a garbage collection in them; the others' work p99: %.2f ms",
                     hit, work.length, p99);
         }

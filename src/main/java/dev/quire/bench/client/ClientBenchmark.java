@@ -214,8 +214,8 @@ public final class ClientBenchmark {
         return Row.of(measure, nanos, peer, peerNanos, target);
     }
 
-    /** Nearest rank: the smallest value with at least {@code p} of the values at or below it. */
-    static double percentileMs(long[] nanos, double p) {
+    /** Nearest rank, in milliseconds: the smallest timing with at least {@code p} of them at or below it. */
+    public static double percentileMs(long[] nanos, double p) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
         int rank = (int) Math.ceil(p * sorted.length);
