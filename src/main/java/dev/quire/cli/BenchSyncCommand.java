@@ -59,6 +59,11 @@ final class BenchSyncCommand implements Callable<Integer> {
             description = "Servers to load, in this order: quire, stock, floor (Java-WebSocket relaying frames and nothing else: the transport's floor) (default: ${DEFAULT-VALUE}).")
     List<String> targets;
 
+    @Option(names = "--rounds", defaultValue = "1", description = "Runs every target this many times, taking turns"
+            + " (quire, stock, quire, stock, …), and adds each target's median and range: single runs on a shared"
+            + " machine move by more than the differences looked for (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--node", defaultValue = "node", description = "Node for the stock server (default: ${DEFAULT-VALUE}).")
     String node;
 
@@ -94,16 +99,26 @@ final class BenchSyncCommand implements Callable<Integer> {
         }
         List<Target> chosen = targets();
         Duration hardTimeout = timeout != null ? seconds(timeout)
-                : seconds(chosen.size() * (2 * (warmup + duration + drain) + 120));
+                : seconds(Math.max(1, rounds) * chosen.size() * (2 * (warmup + duration + drain) + 120));
         Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("quire-sync-load");
         PrintStream progress = System.err;
         progress.printf("sync-load: servers' data and logs in %s%n", dir);
         Thread watchdog = watchdog(hardTimeout.plusSeconds(30));
 
-        List<LoadResult> results = SyncLoadBenchmark.run(chosen, config, dir, hardTimeout, progress);
+        List<LoadResult> results = new ArrayList<>();
+        for (int round = 1; round <= Math.max(1, rounds); round++) {
+            if (rounds > 1) {
+                progress.printf("sync-load: round %d of %d%n", round, rounds);
+            }
+            Path roundDir = rounds > 1 ? Files.createDirectories(dir.resolve("round-" + round)) : dir;
+            results.addAll(SyncLoadBenchmark.run(chosen, config, roundDir, hardTimeout, progress));
+        }
         watchdog.interrupt();
         PrintWriter out = spec.commandLine().getOut();
         out.print(SyncLoadBenchmark.table(config, results));
+        if (rounds > 1) {
+            out.print(SyncLoadBenchmark.medians(results));
+        }
         out.flush();
         boolean ok = results.stream().allMatch(LoadResult::ok);
         if (ok && work == null) {

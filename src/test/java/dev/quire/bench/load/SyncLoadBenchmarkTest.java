@@ -63,6 +63,23 @@ class SyncLoadBenchmarkTest {
     }
 
     @Test
+    void roundsAreSummedUpAsEachTargetsMedianAndRange() {
+        List<LoadResult> runs = List.of(result("quire", 1.0, 9.0, 4), result("stock", 0.5, 4.0, 2),
+                result("quire", 2.0, 5.0, 6), result("stock", 0.7, 6.0, 2), result("quire", 3.0, 7.0, 5),
+                result("stock", 0.9, 3.0, 2));
+        String medians = SyncLoadBenchmark.medians(runs);
+        assertTrue(medians.contains("| quire | 3 | 2.00 | 7.00 | 5.00-9.00 | "), medians);
+        assertTrue(medians.contains("| stock | 3 | 0.70 | 4.00 | 3.00-6.00 | "), medians);
+        assertTrue(medians.contains("| 0.57× |"), "stock's median p99 over quire's: " + medians);
+        assertEquals(2.5, SyncLoadBenchmark.median(new double[] {4, 1, 2, 3}));
+        assertTrue(Double.isNaN(SyncLoadBenchmark.median(new double[0])));
+    }
+
+    private static LoadResult result(String target, double p50, double p99, double cpuSeconds) {
+        return new LoadResult(target, 100, 100, 0, 0, p50, p99, p99 * 2, cpuSeconds, 10, 0, 100, List.of());
+    }
+
+    @Test
     void aClientThatDropsIncomingUpdatesIsReportedAsLoss() throws Exception {
         // client 0 (document 0) drops every 4th update it receives: the later edits of that sender then wait for a
         // missing dependency, so they never show up there either
