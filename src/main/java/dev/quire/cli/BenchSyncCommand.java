@@ -94,19 +94,22 @@ final class BenchSyncCommand implements Callable<Integer> {
         LoadConfig config;
         try {
             config = new LoadConfig(clients, docs, rate, seconds(warmup), seconds(duration), seconds(drain), seed);
+            if (rounds < 1) {
+                throw new IllegalArgumentException("--rounds must be at least 1");
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         List<Target> chosen = targets();
         Duration hardTimeout = timeout != null ? seconds(timeout)
-                : seconds(Math.max(1, rounds) * chosen.size() * (2 * (warmup + duration + drain) + 120));
+                : seconds(rounds * chosen.size() * (2 * (warmup + duration + drain) + 120));
         Path dir = work != null ? Files.createDirectories(work) : Files.createTempDirectory("quire-sync-load");
         PrintStream progress = System.err;
         progress.printf("sync-load: servers' data and logs in %s%n", dir);
         Thread watchdog = watchdog(hardTimeout.plusSeconds(30));
 
         List<LoadResult> results = new ArrayList<>();
-        for (int round = 1; round <= Math.max(1, rounds); round++) {
+        for (int round = 1; round <= rounds; round++) {
             if (rounds > 1) {
                 progress.printf("sync-load: round %d of %d%n", round, rounds);
             }

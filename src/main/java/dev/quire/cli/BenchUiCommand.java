@@ -52,8 +52,8 @@ final class BenchUiCommand implements Callable<Integer> {
             return 1;
         }
         Path dir = work != null ? work : Files.createTempDirectory("quire-bench-ui");
-        System.out.print(ClientBenchmark.table(UiBenchmark.run(new UiBenchmark.Config(size, warmupKeystrokes, keystrokes, peerRate,
-                documents, documentSize, dir, System.getProperty("java.class.path"), profile))));
+        System.out.print(ClientBenchmark.table(UiBenchmark.run(new UiBenchmark.Config(size, warmupKeystrokes,
+                keystrokes, peerRate, documents, documentSize, dir, System.getProperty("java.class.path"), profile))));
         return 0;
     }
 }

@@ -42,8 +42,12 @@ final class PresenceLayer {
     private final Runnable publishSoon = new Soon(this::publish);
     private final Runnable moveSoon = new Soon(this::moveCarets);
 
-    /** Another client's state, parsed once when it arrives; head and anchor are null when it sent none. */
-    private record Peer(long clientId, Color color, String name, RelativePosition head, RelativePosition anchor) {
+    /**
+     * Another client's state, parsed once when it arrives; head and anchor are null when it sent none. The caret's
+     * style is inline, as the theme's stylesheet sets every caret's stroke and would win over a plain setStroke.
+     */
+    private record Peer(long clientId, Color color, String name, RelativePosition head, RelativePosition anchor,
+                        String caretStyle) {
     }
 
     PresenceLayer(GenericStyledArea<?, String, ?> area, OpenDocument document, String userId) {
@@ -126,8 +130,9 @@ final class PresenceLayer {
             JsonNode cursor = state.path("cursor");
             RelativePosition head = relative(cursor.path("head"));
             RelativePosition anchor = relative(cursor.path("anchor"));
-            out.add(new Peer(e.getKey(), colorOrDefault(state.path("user").path("color").asText("")),
-                    state.path("user").path("name").asText("someone"), head, head == null ? null : anchor));
+            Color color = colorOrDefault(state.path("user").path("color").asText(""));
+            out.add(new Peer(e.getKey(), color, state.path("user").path("name").asText("someone"), head,
+                    head == null ? null : anchor, "-fx-stroke: " + web(color) + "; -fx-stroke-width: 2;"));
         }
         return out;
     }
@@ -135,24 +140,12 @@ final class PresenceLayer {
     /** Others' states changed: carets follow them (new ones drawn, gone ones removed), and the names. */
     private void show(List<Peer> now) {
         peers = now;
-        java.util.Set<Long> present = new java.util.HashSet<>();
+        java.util.Set<Long> gone = new java.util.HashSet<>(carets.keySet());
+        gone.addAll(selections.keySet());
         for (Peer p : now) {
-            present.add(p.clientId());
+            gone.remove(p.clientId());
         }
-        carets.keySet().removeIf(id -> {
-            if (!present.contains(id)) {
-                area.removeCaret(carets.get(id));
-                return true;
-            }
-            return false;
-        });
-        selections.keySet().removeIf(id -> {
-            if (!present.contains(id)) {
-                removeSelection(selections.get(id));
-                return true;
-            }
-            return false;
-        });
+        gone.forEach(this::hide);
         moveCarets();
         List<String> names = new ArrayList<>();
         for (Peer p : now) {
@@ -191,8 +184,9 @@ final class PresenceLayer {
             } else if (caret.getPosition() != index) {
                 caret.moveTo(index);
             }
-            // inline, as the theme's stylesheet sets every caret's stroke and would win over a plain setStroke
-            caret.setStyle("-fx-stroke: " + web(p.color()) + "; -fx-stroke-width: 2;");
+            if (!p.caretStyle().equals(caret.getStyle())) {
+                caret.setStyle(p.caretStyle());
+            }
             int anchor = p.anchor() == null ? index : resolve(p.anchor());
             var sel = selections.get(p.clientId());
             if (anchor < 0 || anchor > area.getLength() || anchor == index) {

@@ -96,7 +96,7 @@ public final class QuireApp extends Application {
         systemDark = CompletableFuture.supplyAsync(SystemTheme::prefersDark);
         // a returning user of this computer's server: start it while JavaFX starts, instead of after
         Path localDir = root.resolve(LOCAL_SERVER_DIR);
-        if (isLocal(located, localDir)) {
+        if (isLocal(lastOf(located), localDir)) {
             earlyLocal = CompletableFuture.supplyAsync(() -> startLocal(localDir, located));
         }
         Application.launch(QuireApp.class, dataDir == null ? "" : dataDir.toString(),
@@ -137,7 +137,7 @@ public final class QuireApp extends Application {
             return;
         }
         Optional<Profile> last = profiles.last();
-        if (isLocal(profiles, localServerDir())) {
+        if (isLocal(last, localServerDir())) {
             local = true;
             onThisComputer();
         } else if (last.isPresent()) {
@@ -172,14 +172,17 @@ public final class QuireApp extends Application {
         return pane;
     }
 
-    /** Whether the profile used last is this computer's own server's. */
-    private static boolean isLocal(Profiles profiles, Path localServerDir) {
-        Optional<Profile> last;
+    /** The profile used last; none when there is no readable record of last time (the welcome then decides). */
+    private static Optional<Profile> lastOf(Profiles profiles) {
         try {
-            last = profiles.last();
+            return profiles.last();
         } catch (IOException e) {
-            return false; // no readable record of last time: the welcome decides
+            return Optional.empty();
         }
+    }
+
+    /** Whether {@code last}, the profile used last, is this computer's own server's. */
+    private static boolean isLocal(Optional<Profile> last, Path localServerDir) {
         Optional<String> localUrl = LocalServer.lastUrl(localServerDir);
         return last.isPresent() && localUrl.isPresent()
                 && last.get().server().equals(Profiles.normalize(URI.create(localUrl.get())));

@@ -258,16 +258,11 @@ public final class TextBinding {
             // the paragraphs the new lines close take the split paragraph's format; the last piece keeps its own
             applying = true;
             try {
-                int p = area.offsetToPosition(at, TwoDimensional.Bias.Forward).getMajor();
-                int lines = (int) inserted.chars().filter(c -> c == '\n').count();
-                for (int i = 0; i < lines; i++) {
-                    setParagraphClasses(p + i, split[0]);
-                }
-                setParagraphClasses(p + lines, split[1]);
+                splitParagraphs(at, newlines(inserted), split[0], split[1]);
             } finally {
                 applying = false;
             }
-            refreshMarkers(split[0], split[1]);
+            redrawMarkersIfChanged();
         }
     }
 
@@ -396,7 +391,6 @@ public final class TextBinding {
         }
         List<Map<String, Object>> delta = ((YTextEvent) event).delta();
         applying = true;
-        markersChanged = false;
         try {
             int pos = 0;
             for (Map<String, Object> op : delta) {
@@ -425,17 +419,11 @@ public final class TextBinding {
                     Collection<String> tail = paragraphClassesAt(pos);
                     area.getContent().replace(pos, pos, org.fxmisc.richtext.model.ReadOnlyStyledDocument.fromString(s,
                             area.getInitialParagraphStyle(), inlineClasses(attrs), area.getSegOps()));
-                    int lines = (int) s.chars().filter(c -> c == '\n').count();
+                    int lines = newlines(s);
                     if (lines > 0) {
                         // each inserted newline closes a paragraph with its own attributes; the last piece is the
                         // rest of the paragraph it went into, closed by that paragraph's old newline
-                        int p = area.offsetToPosition(pos, TwoDimensional.Bias.Forward).getMajor();
-                        List<String> classes = blockClasses(attrs);
-                        for (int i = 0; i < lines; i++) {
-                            setParagraphClasses(p + i, classes);
-                        }
-                        setParagraphClasses(p + lines, tail);
-                        markersChanged |= !classes.isEmpty() || !tail.isEmpty();
+                        splitParagraphs(pos, lines, blockClasses(attrs), tail);
                     }
                     pos += s.length();
                 }
@@ -443,12 +431,35 @@ public final class TextBinding {
         } finally {
             applying = false;
         }
-        if (markersChanged) {
-            area.setParagraphGraphicFactory(this::listMarker);
-        }
+        redrawMarkersIfChanged();
     }
 
     private boolean markersChanged; // JavaFX thread: a change touched a list paragraph, numbers may move
+
+    /**
+     * {@code lines} new lines went in at {@code at}: the paragraphs they close take {@code closed}, and the one after
+     * them (the rest of the paragraph they went into) takes {@code rest}.
+     */
+    private void splitParagraphs(int at, int lines, Collection<String> closed, Collection<String> rest) {
+        int p = area.offsetToPosition(at, TwoDimensional.Bias.Forward).getMajor();
+        for (int i = 0; i < lines; i++) {
+            setParagraphClasses(p + i, closed);
+        }
+        setParagraphClasses(p + lines, rest);
+        markersChanged |= !closed.isEmpty() || !rest.isEmpty();
+    }
+
+    private static int newlines(String s) {
+        return (int) s.chars().filter(c -> c == '\n').count();
+    }
+
+    /** List markers are numbered by position: redrawn when list paragraphs came or went, or changed format. */
+    private void redrawMarkersIfChanged() {
+        if (markersChanged) {
+            markersChanged = false;
+            area.setParagraphGraphicFactory(this::listMarker);
+        }
+    }
 
     private org.fxmisc.richtext.model.StyledDocument<Collection<String>, String, Collection<String>> empty() {
         return org.fxmisc.richtext.model.ReadOnlyStyledDocument.fromString("", area.getInitialParagraphStyle(),
@@ -468,12 +479,6 @@ public final class TextBinding {
         }
     }
 
-    /** List markers are numbered by position: redrawn when list paragraphs came or went. */
-    private void refreshMarkers(Collection<String> a, Collection<String> b) {
-        if (!a.isEmpty() || !b.isEmpty()) {
-            area.setParagraphGraphicFactory(this::listMarker);
-        }
-    }
 
     /** Changes the inline classes of [pos, pos+len) by {@code changes} (null removes), and paragraph formats. */
     private void reformat(int pos, int len, Map<String, Object> changes) {

@@ -81,8 +81,8 @@ public final class UiBenchmark {
                 return null;
             });
             progress("opening a %d KB document: from the server, then from this computer", text.length() / 1024);
-            long fromServer = timeToOpen(ui, big, view, text.length(), false);
-            long fromStore = timeToOpen(ui, big, view, text.length(), true);
+            long fromServer = timeToOpen(ui, big, view, text.length());
+            long fromStore = timeToOpen(ui, big, view, text.length());
             long floorOpen = onFx(() -> {
                 long t0 = System.nanoTime();
                 Stage s = bare(text);
@@ -242,7 +242,7 @@ public final class UiBenchmark {
     }
 
     /** From the open (a click in the list) until the whole text is in the area and a layout pulse drew it. */
-    private static long timeToOpen(Account ui, DocumentInfo doc, ViewSettings view, int length, boolean again)
+    private static long timeToOpen(Account ui, DocumentInfo doc, ViewSettings view, int length)
             throws Exception {
         CompletableFuture<Long> shown = new CompletableFuture<>();
         long[] t0 = new long[1];

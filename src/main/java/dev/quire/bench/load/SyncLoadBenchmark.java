@@ -47,45 +47,6 @@ public final class SyncLoadBenchmark {
      * The results as a Markdown table, then, when there are two, the first one's p99 over the second's (the
      * first target is Quire and the second the stock server in {@code quire bench sync}), then every problem.
      */
-    /**
-     * Each target's median p50, p99 and CPU over its runs, with the p99's range, and the ratio of each target's
-     * median p99 to the first target's: what several rounds say where one run cannot.
-     */
-    public static String medians(List<LoadResult> results) {
-        java.util.Map<String, List<LoadResult>> byTarget = new java.util.LinkedHashMap<>();
-        for (LoadResult r : results) {
-            byTarget.computeIfAbsent(r.target(), t -> new ArrayList<>()).add(r);
-        }
-        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
-                "%nMedians over the rounds:%n%n| server | runs | p50 ms | p99 ms | p99 range ms | CPU %% of a core"
-                        + " | p99 / first's |%n|---|---:|---:|---:|---|---:|---:|%n"));
-        double first = Double.NaN;
-        for (var e : byTarget.entrySet()) {
-            List<LoadResult> runs = e.getValue();
-            double p99 = median(runs.stream().mapToDouble(LoadResult::p99Ms).toArray());
-            if (Double.isNaN(first)) {
-                first = p99;
-            }
-            double[] p99s = runs.stream().mapToDouble(LoadResult::p99Ms).sorted().toArray();
-            out.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s-%s | %.1f | %.2f× |%n", e.getKey(),
-                    runs.size(), ms(median(runs.stream().mapToDouble(LoadResult::p50Ms).toArray())), ms(p99),
-                    ms(p99s[0]), ms(p99s[p99s.length - 1]),
-                    median(runs.stream().mapToDouble(LoadResult::cpuPercentOfCore).toArray()), p99 / first));
-        }
-        return out.toString();
-    }
-
-    /** The middle value (the mean of the two middle ones for an even count); NaN for none. */
-    static double median(double[] values) {
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        int mid = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-    }
-
     public static String table(LoadConfig config, List<LoadResult> results) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%d clients over %d documents, %s edits/s each, %ds measured after %ds"
@@ -116,6 +77,45 @@ public final class SyncLoadBenchmark {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Each target's median p50, p99 and CPU over its runs, with the p99's range, and the ratio of each target's
+     * median p99 to the first target's: what several rounds say where one run cannot.
+     */
+    public static String medians(List<LoadResult> results) {
+        java.util.Map<String, List<LoadResult>> byTarget = new java.util.LinkedHashMap<>();
+        for (LoadResult r : results) {
+            byTarget.computeIfAbsent(r.target(), t -> new ArrayList<>()).add(r);
+        }
+        StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                "%nMedians over the rounds:%n%n| server | runs | p50 ms | p99 ms | p99 range ms | CPU %% of a core"
+                        + " | p99 / first's |%n|---|---:|---:|---:|---|---:|---:|%n"));
+        double first = Double.NaN;
+        for (var e : byTarget.entrySet()) {
+            List<LoadResult> runs = e.getValue();
+            double[] p99s = runs.stream().mapToDouble(LoadResult::p99Ms).sorted().toArray();
+            double p99 = median(p99s);
+            if (Double.isNaN(first)) {
+                first = p99;
+            }
+            out.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s-%s | %.1f | %.2f× |%n", e.getKey(),
+                    runs.size(), ms(median(runs.stream().mapToDouble(LoadResult::p50Ms).toArray())), ms(p99),
+                    ms(p99s[0]), ms(p99s[p99s.length - 1]),
+                    median(runs.stream().mapToDouble(LoadResult::cpuPercentOfCore).toArray()), p99 / first));
+        }
+        return out.toString();
+    }
+
+    /** The middle value (the mean of the two middle ones for an even count); NaN for none. */
+    static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
     private static String ms(double ms) {
