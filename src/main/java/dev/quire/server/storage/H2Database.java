@@ -39,7 +39,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Updates do not come through here one by one: {@link UpdateJournal} takes them, and {@link JournalFolder} writes
  * them into the database many per transaction, since a commit costs about the same whether it holds one small write
- * or a hundred (MVStore writes every changed B-tree page from leaf to root as a new chunk).
+ * or a hundred (MVStore writes every changed B-tree page from leaf to root as a new chunk). Those transactions do not
+ * write the file themselves ({@link #journaledTransaction}): the journal holds their updates until the file has them.
  */
 final class H2Database implements AutoCloseable {
 
@@ -168,6 +169,36 @@ final class H2Database implements AutoCloseable {
      * @param writes whether the work writes (then {@link H2Housekeeping} may force the file before or after it)
      */
     <T> T transaction(String what, boolean writes, Work<T> work) {
+        return run(what, writes ? Commit.STORED : Commit.READ, work);
+    }
+
+    /**
+     * As {@link #transaction}, for writes that the update journal can redo: the commit is not written to the file on
+     * its own but with the next stored commit, {@link #store} or {@link #forceToDevice}, whichever comes first (and
+     * when unsaved pages pile up, as H2 decides). A crash loses at most the suffix of such commits that no stored
+     * commit followed; the journal replays them at the next open, since its segments are deleted only after {@link
+     * #forceToDevice}.
+     *
+     * <p>Why: a stored commit writes every B-tree page it touched, leaf to root, as a new chunk. Folding updates ten
+     * times a second under load wrote ten chunks a second, and that writing was the largest part of the server's
+     * work per update (bench/README.md, issue 5's rounds).
+     */
+    <T> T journaledTransaction(String what, Work<T> work) {
+        return run(what, Commit.DEFERRED, work);
+    }
+
+    /** What a transaction's commit does with the file. */
+    private enum Commit {
+        /** Nothing to write. */
+        READ,
+        /** Written before the commit returns (and forced with POWER_LOSS). */
+        STORED,
+        /** Written later ({@link #journaledTransaction}). */
+        DEFERRED
+    }
+
+    private <T> T run(String what, Commit commit, Work<T> work) {
+        boolean writes = commit != Commit.READ;
         lock.lock();
         try {
             if (closed) {
@@ -180,9 +211,13 @@ final class H2Database implements AutoCloseable {
             T result;
             try {
                 result = work.run(connection);
-                connection.commit();
-                if (writes) {
-                    housekeeping.afterCommit(connection);
+                if (commit == Commit.DEFERRED) {
+                    housekeeping.commitUnstored(connection);
+                } else {
+                    connection.commit();
+                    if (writes) {
+                        housekeeping.afterCommit(connection);
+                    }
                 }
             } catch (SQLException | RuntimeException e) {
                 rollbackAfter(e);
@@ -220,6 +255,26 @@ final class H2Database implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /** Writes every commit so far to the file ({@code CHECKPOINT}), without forcing it to the device. */
+    void store() {
+        transaction("writing the database file", false, c -> {
+            try (var st = c.createStatement()) {
+                st.execute("CHECKPOINT");
+            }
+            return null;
+        });
+    }
+
+    /** For tests: moves by one each time commits are written to the file. */
+    long storedVersion() {
+        lock.lock();
+        try {
+            return housekeeping.storedVersion();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Rolls back after a failure; forgets the connection if the failure broke it. Holds the lock. */

@@ -89,6 +89,11 @@ public final class H2DocumentStore implements DocumentStore {
         return journal.foldCount();
     }
 
+    /** For tests: moves by one each time the database file is written. */
+    long storedVersion() {
+        return db.storedVersion();
+    }
+
     /** For tests: {@code fileSystem} and {@code moreSettings} as {@link H2Database#open} takes them. */
     static H2DocumentStore open(String fileSystem, String moreSettings, Path dataDir, Options options) {
         return open(fileSystem, moreSettings, dataDir, options, UpdateJournal.SEGMENT_BYTES);

@@ -112,6 +112,26 @@ final class H2Housekeeping {
         }
     }
 
+    /**
+     * Commits without writing the file: MVStore writes a chunk at a transaction's end only while its auto-commit
+     * delay is 0 (TransactionStore.endTransaction). -1 keeps that write back, and starts no background writer either
+     * (MVStore.close sets -1 for the same reason). Restored at once, so every other commit is written as before.
+     * Held under the database's lock, which is the only way into this store.
+     */
+    void commitUnstored(Connection connection) throws SQLException {
+        store.setAutoCommitDelay(-1);
+        try {
+            connection.commit();
+        } finally {
+            store.setAutoCommitDelay(0);
+        }
+    }
+
+    /** For tests: MVStore's version, which moves by one each time the file is written. */
+    long storedVersion() {
+        return store.getCurrentVersion();
+    }
+
     /** PROCESS_CRASH's periodic force, off the commit path; a failure is logged, the next commit tries again. */
     private void forceInBackground() {
         try {

@@ -46,6 +46,11 @@ final class JournalFolder implements AutoCloseable {
     static final int MAX_QUEUED = 8 * BATCH;
     /** With PROCESS_CRASH, the journal is forced to the device at most this long after a write (as H2Housekeeping). */
     static final long SYNC_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Folds are committed without writing the file ({@link H2Database#journaledTransaction}); the background writes
+     * them out at most this long after, so that a restart replays little and unsaved pages do not pile up in memory.
+     */
+    static final long STORE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** After a failed background fold, wait this long before trying again. */
     private static final long RETRY_MILLIS = 1000;
 
@@ -75,7 +80,7 @@ final class JournalFolder implements AutoCloseable {
     static void replay(H2Database db, List<Entry> entries) {
         for (int i = 0; i < entries.size(); i += BATCH) {
             List<Entry> batch = entries.subList(i, Math.min(entries.size(), i + BATCH));
-            db.transaction("replaying " + batch.size() + " journaled updates", true, c -> {
+            db.journaledTransaction("replaying " + batch.size() + " journaled updates", c -> {
                 fold(c, batch);
                 return null;
             });
@@ -134,11 +139,12 @@ final class JournalFolder implements AutoCloseable {
             if (batch.isEmpty()) {
                 return;
             }
-            db.transaction("storing " + batch.size() + " journaled updates in the database", true, c -> {
+            db.journaledTransaction("storing " + batch.size() + " journaled updates in the database", c -> {
                 fold(c, batch);
                 return null;
             });
             folds++;
+            unstored = true;
             unindexed += batch.size();
             long oldestNeeded;
             synchronized (queue) {
@@ -154,6 +160,10 @@ final class JournalFolder implements AutoCloseable {
     /** Guarded by foldLock: folded updates not yet in the clock index, and since when (System.nanoTime). */
     private int unindexed;
     private long unindexedSince = System.nanoTime();
+
+    /** Guarded by foldLock: whether commits wait to be written to the file, and when it was last written. */
+    private boolean unstored;
+    private long storedAt = System.nanoTime();
 
     /** Guarded by foldLock: the segments up to this one are deleted (or never existed). */
     private long retiredBefore;
@@ -242,6 +252,7 @@ final class JournalFolder implements AutoCloseable {
                 }
                 flush();
                 indexIfDue();
+                storeIfDue();
                 if (durability == Durability.PROCESS_CRASH) {
                     journal.forceIfOlderThan(SYNC_INTERVAL_NANOS);
                 }
@@ -270,9 +281,25 @@ final class JournalFolder implements AutoCloseable {
             if (unindexed < ClockIndex.BACKLOG && System.nanoTime() - unindexedSince < ClockIndex.MAX_DELAY_NANOS) {
                 return;
             }
-            db.transaction("indexing the clocks of " + unindexed + " updates", true, ClockIndex::indexAll);
+            db.journaledTransaction("indexing the clocks of " + unindexed + " updates", ClockIndex::indexAll);
+            unstored = true;
             unindexed = 0;
             unindexedSince = System.nanoTime();
+        } finally {
+            foldLock.unlock();
+        }
+    }
+
+    /** Writes the folds committed since the last write to the file, once {@link #STORE_INTERVAL_NANOS} passed. */
+    private void storeIfDue() {
+        foldLock.lock();
+        try {
+            long now = System.nanoTime();
+            if (unstored && now - storedAt >= STORE_INTERVAL_NANOS) {
+                db.store();
+                unstored = false;
+                storedAt = now;
+            }
         } finally {
             foldLock.unlock();
         }

@@ -59,6 +59,49 @@ class UpdateJournalTest {
     }
 
     /**
+     * Folds are committed without writing the database file (the journal still holds them); a copy of the data
+     * directory taken meanwhile, which is what a crash would leave, has every update once opened.
+     */
+    @Test
+    void foldsDoNotWriteTheFileEachAndACrashBeforeItWritesLosesNothing() throws IOException {
+        Path copy = dir.resolve("crashed");
+        String id;
+        try (H2DocumentStore store = H2DocumentStore.open(dir.resolve("live"))) {
+            id = store.createDocument("ws", "alice", "Notes").id();
+            long folds = store.journalFolds();
+            long stores = store.storedVersion();
+            for (int round = 0; round < 3; round++) {
+                for (byte[] u : edits(100)) {
+                    store.appendUpdate(id, u, "alice", "c1", T);
+                }
+                assertEquals(100 * (round + 1), store.history(id).size());
+            }
+            folds = store.journalFolds() - folds;
+            stores = store.storedVersion() - stores;
+            // before, every fold wrote the file; now the background writes at most once a second
+            assertTrue(folds >= 3 && stores <= 1, folds + " folds wrote the file " + stores + " times");
+            copyTree(dir.resolve("live"), copy);
+        }
+        try (H2DocumentStore store = H2DocumentStore.open(copy)) {
+            assertEquals(300, store.history(id).size());
+            assertArrayEquals(Updates.encodeStateAsUpdate(alice.doc), store.loadState(id));
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else if (!f.getFileName().toString().endsWith(".lock.db")) {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
+
+    /**
      * Leaves the journal as a crash would: a store with a document whose updates are journaled but not in the
      * database. Returns the document id.
      */
