@@ -9,6 +9,7 @@ import dev.quire.session.Session;
 import dev.quire.session.SessionEndedException;
 import dev.quire.session.SessionEvent;
 import dev.quire.session.SessionListener;
+import dev.quire.store.ListChange;
 import dev.quire.store.LocalStore;
 import dev.quire.store.Profile;
 import dev.quire.sync.ConnectionMachine;
@@ -38,6 +39,8 @@ public final class Account implements AutoCloseable {
     private final ExecutorService storeWriter;
     /** A refresh failed for a transient reason and none has succeeded since ("Session expires soon — renewing"). */
     private volatile boolean renewing;
+    /** The document list's changes, made here at once and on the server when it can be reached. */
+    private final ListChangeSender listChanges;
 
     Account(ClientEngine engine, Session session, Profile profile, LocalStore store) {
         this.engine = engine;
@@ -50,6 +53,8 @@ public final class Account implements AutoCloseable {
             return t;
         });
         session.addListener(this::onSessionEvent);
+        this.listChanges = new ListChangeSender(store.listChanges(), session.userId(), this::request, engine.loop(),
+                engine.backoff(), engine.random());
     }
 
     public String userId() {
@@ -83,6 +88,37 @@ public final class Account implements AutoCloseable {
     }
 
     /**
+     * A new document in a workspace of this user's (null: the default one), made here at once, offline too: it can be
+     * opened and edited now, and the server gets it (under the same id) as soon as it can be reached, before its
+     * edits. Its title is in the list meanwhile ({@link #listing}).
+     */
+    public DocumentsApi.DocumentInfo newDocument(String title, String workspaceId) {
+        String id = java.util.UUID.randomUUID().toString();
+        listChanges.add(ListChange.Kind.CREATE, id, workspaceId, title);
+        return new DocumentsApi.DocumentInfo(id, title, "owner", workspaceId == null ? "" : workspaceId);
+    }
+
+    /** Renames a document, here at once and on the server when it can be reached (its owner's, or a writer's). */
+    public void renameDocument(String docId, String title) {
+        listChanges.add(ListChange.Kind.RENAME, docId, null, title);
+    }
+
+    /** Deletes a document for everyone, from the list at once and on the server when it can be reached. */
+    public void deleteDocument(String docId) {
+        listChanges.add(ListChange.Kind.DELETE, docId, null, null);
+    }
+
+    /** Sends the queued list changes now; completes when they are sent, or the server cannot be reached. */
+    public CompletableFuture<Void> sendListChanges() {
+        return listChanges.send();
+    }
+
+    /** What the server refused of the queued list changes since the last call, each a sentence to show. */
+    public List<String> refusedListChanges() {
+        return listChanges.takeRefusals();
+    }
+
+    /**
      * A request to the server's document API (sharing, renaming, export…) with a fresh access token from the session.
      * Fails once the session has ended.
      */
@@ -97,6 +133,11 @@ public final class Account implements AutoCloseable {
      * ({@link Listing#cached()}).
      */
     public CompletableFuture<Listing> listing(String workspaceId) {
+        // the queued changes go first, so that the server's list has them; what is still queued is laid over it
+        return listChanges.send().thenCompose(sent -> serverListing(workspaceId)).thenApply(listChanges::overlay);
+    }
+
+    private CompletableFuture<Listing> serverListing(String workspaceId) {
         ListingCache cache = new ListingCache(profile.directory());
         return request((api, token) -> api.workspaces(token).thenCompose(spaces -> {
             String ws = workspaceId != null && spaces.stream().anyMatch(w -> w.id().equals(workspaceId))
@@ -119,10 +160,15 @@ public final class Account implements AutoCloseable {
     /**
      * What the document list shows: the workspaces, the one shown and its documents.
      *
-     * @param cached true when the server could not be asked and this is the list kept from last time
+     * @param cached        true when the server could not be asked and this is the list kept from last time
+     * @param queuedChanges changes made here that the server has not made yet (shown in {@code documents})
      */
     public record Listing(List<DocumentsApi.WorkspaceInfo> workspaces, String workspace,
-                          List<DocumentsApi.DocumentInfo> documents, boolean cached) {
+                          List<DocumentsApi.DocumentInfo> documents, boolean cached, int queuedChanges) {
+        public Listing(List<DocumentsApi.WorkspaceInfo> workspaces, String workspace,
+                       List<DocumentsApi.DocumentInfo> documents, boolean cached) {
+            this(workspaces, workspace, documents, cached, 0);
+        }
     }
 
     /**
@@ -181,7 +227,17 @@ public final class Account implements AutoCloseable {
         self[0] = d;
         open.add(d);
         d.renewing(renewing);
-        d.connect();
+        // a document created offline connects once the server has it (until then it is offline, its edits queued)
+        CompletableFuture<Void> created = listChanges.whenCreated(docId);
+        if (created.isDone()) {
+            d.connect();
+        } else {
+            created.thenRunAsync(() -> {
+                if (open.contains(d)) {
+                    d.connect();
+                }
+            }, engine.loop());
+        }
         return d;
     }
 
@@ -203,9 +259,10 @@ public final class Account implements AutoCloseable {
         return session.logout();
     }
 
-    /** The operating system reports the network back: every connection tries at once. */
+    /** The operating system reports the network back: every connection tries at once, and the list changes. */
     void networkUp() {
         open.forEach(OpenDocument::networkUp);
+        listChanges.send();
     }
 
     /** The operating system reports the network gone: connections wait offline, without a retry loop. */
@@ -216,6 +273,7 @@ public final class Account implements AutoCloseable {
     /** Closes the windows' connections and ends the session without signing out (the next start resumes it). */
     @Override
     public void close() {
+        listChanges.stop();
         for (OpenDocument d : List.copyOf(open)) {
             d.close();
         }

@@ -137,6 +137,17 @@ public final class DocumentsApi {
                 "creating a document").thenApply(DocumentInfo::of);
     }
 
+    /**
+     * A new document with an id chosen here (a random UUID), in a workspace of the user's (null: the default one).
+     * Sent again with the same id, it answers with the same document, so a create whose answer was lost can be
+     * retried.
+     */
+    public CompletableFuture<DocumentInfo> create(String accessToken, String title, String workspaceId, String docId) {
+        Map<String, String> body = workspaceId == null ? Map.of("title", title, "id", docId)
+                : Map.of("title", title, "workspace", workspaceId, "id", docId);
+        return json(accessToken, "POST", documents, body, 201, "creating a document").thenApply(DocumentInfo::of);
+    }
+
     public CompletableFuture<DocumentInfo> rename(String accessToken, String docId, String title) {
         return json(accessToken, "PATCH", below(documents, docId), Map.of("title", title), 200,
                 "renaming a document").thenApply(DocumentInfo::of);

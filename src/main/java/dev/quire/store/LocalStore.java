@@ -77,6 +77,7 @@ public final class LocalStore implements AutoCloseable {
     /** The executor this store made itself (shut down at close), or null when one was injected. */
     private final ExecutorService ownExecutor;
     private final Options options;
+    private final ListChangeQueue listChanges;
     /** History rows added per document since its last compaction. */
     private final Map<String, AtomicInteger> sinceCompaction = new ConcurrentHashMap<>();
     /** Documents whose compaction is queued or running: one at a time per document. */
@@ -90,6 +91,7 @@ public final class LocalStore implements AutoCloseable {
         this.background = background;
         this.ownExecutor = ownExecutor;
         this.options = options;
+        this.listChanges = new ListChangeQueue(db, clock);
     }
 
     /**
@@ -130,6 +132,11 @@ public final class LocalStore implements AutoCloseable {
             throw e;
         }
         return store;
+    }
+
+    /** The document list's changes made offline, in this store. */
+    public ListChangeQueue listChanges() {
+        return listChanges;
     }
 
     /** The profile directory (its real path). */
@@ -780,7 +787,7 @@ public final class LocalStore implements AutoCloseable {
         }
     }
 
-    private static long nextSeq(Connection c) throws SQLException {
+    static long nextSeq(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("VALUES NEXT VALUE FOR entry_seq");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
@@ -807,14 +814,14 @@ public final class LocalStore implements AutoCloseable {
         return out;
     }
 
-    private static void checkId(String what, String id) {
+    static void checkId(String what, String id) {
         if (id == null || id.isEmpty() || id.length() > StoreSchema.MAX_ID_LENGTH) {
             throw new IllegalArgumentException("a " + what + " must have 1 to " + StoreSchema.MAX_ID_LENGTH
                     + " characters");
         }
     }
 
-    private static OffsetDateTime utc(Instant t) {
+    static OffsetDateTime utc(Instant t) {
         return OffsetDateTime.ofInstant(t, ZoneOffset.UTC);
     }
 }

@@ -88,7 +88,21 @@ final class StoreSchema {
                     )""",
                     "INSERT INTO outbox_clocks_v2 SELECT doc_id, seq, client_id, clock_start, clock_end FROM outbox_clocks",
                     "DROP TABLE outbox_clocks",
-                    "ALTER TABLE outbox_clocks_v2 RENAME TO outbox_clocks")));
+                    "ALTER TABLE outbox_clocks_v2 RENAME TO outbox_clocks")),
+            // the document list's changes made offline (ListChangeQueue); no foreign key: a created document has
+            // no row in documents until its first edit
+            new Migration(3, "document list changes made offline", List.of(
+                    """
+                    CREATE TABLE IF NOT EXISTS list_changes (
+                      seq          BIGINT PRIMARY KEY,
+                      user_id      VARCHAR(200) NOT NULL,
+                      kind         VARCHAR(8) NOT NULL CHECK (kind IN ('CREATE', 'RENAME', 'DELETE')),
+                      doc_id       VARCHAR(200) NOT NULL,
+                      workspace_id VARCHAR(200),
+                      title        VARCHAR(1000),
+                      created_at   TIMESTAMP(9) WITH TIME ZONE NOT NULL
+                    )""",
+                    "CREATE INDEX IF NOT EXISTS list_changes_by_user ON list_changes (user_id, seq)")));
 
     static int latestVersion() {
         return Migrations.latest(MIGRATIONS);

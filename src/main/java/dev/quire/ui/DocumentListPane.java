@@ -139,35 +139,49 @@ final class DocumentListPane extends BorderPane {
                     .ifPresent(workspaces::setValue);
             switching = false;
             list.getItems().setAll(listing.documents());
-            message.setText(listing.cached() ? "Offline — showing the documents saved on this computer" : "");
+            message.setText(listMessage(listing, account.refusedListChanges()));
         }));
     }
 
-    /** A new document in the workspace shown, opened in its own window (the button, Shortcut+N anywhere). */
+    /** What the line under the list says: offline or not, changes not sent yet, changes the server refused. */
+    static String listMessage(Account.Listing listing, List<String> refused) {
+        List<String> parts = new java.util.ArrayList<>();
+        if (listing.cached()) {
+            parts.add("Offline — showing the documents saved on this computer");
+        }
+        if (listing.queuedChanges() > 0) {
+            parts.add(listing.queuedChanges() == 1 ? "1 change waits to be sent"
+                    : listing.queuedChanges() + " changes wait to be sent");
+        }
+        parts.addAll(refused);
+        return String.join(". ", parts);
+    }
+
+    /**
+     * A new document in the workspace shown, opened in its own window (the button, Shortcut+N anywhere); offline too,
+     * the server gets it when it can be reached.
+     */
     void createDocument() {
-        created(create("Untitled " + (list.getItems().size() + 1)), app::open);
+        created("Untitled " + (list.getItems().size() + 1), app::open);
     }
 
     List<DocumentInfo> shown() {
         return List.copyOf(list.getItems());
     }
 
-    /** A new document in the workspace shown (the default one before the first listing). */
-    private CompletableFuture<DocumentInfo> create(String title) {
-        String in = workspace;
-        return account.request((api, token) -> in == null ? api.create(token, title) : api.create(token, title, in));
-    }
-
-    private void created(CompletableFuture<DocumentInfo> creating, Consumer<DocumentInfo> then) {
-        creating.whenComplete((doc, error) -> Platform.runLater(() -> {
-            if (error != null) {
-                message.setText("Cannot create a document: " + rootMessage(error));
-                return;
-            }
-            list.getItems().add(doc);
-            list.getSelectionModel().select(doc);
-            then.accept(doc);
-        }));
+    /** A new document in the workspace shown (the default one before the first listing), then {@code then}. */
+    private void created(String title, Consumer<DocumentInfo> then) {
+        DocumentInfo doc;
+        try {
+            doc = account.newDocument(title, workspace);
+        } catch (RuntimeException e) { // the local store could not keep it (a full disk): nothing was made
+            message.setText("Cannot create a document: " + rootMessage(e));
+            return;
+        }
+        list.getItems().add(doc);
+        list.getSelectionModel().select(doc);
+        then.accept(doc);
+        refresh(); // says whether it reached the server
     }
 
     private Menu fileMenu() {
@@ -217,7 +231,18 @@ final class DocumentListPane extends BorderPane {
 
     private void rename() {
         selected().ifPresent(d -> ask("Rename", "New title:", d.title()).ifPresent(title ->
-                after(account.request((api, token) -> api.rename(token, d.id(), title)), "Cannot rename")));
+                change(() -> account.renameDocument(d.id(), title), "Cannot rename")));
+    }
+
+    /** A list change: made here at once (the server gets it when it can), then the list shown again. */
+    private void change(Runnable change, String failure) {
+        try {
+            change.run();
+        } catch (RuntimeException e) {
+            message.setText(failure + ": " + rootMessage(e));
+            return;
+        }
+        refresh();
     }
 
     /** Deletes the selected document for everyone, once the user confirms; the owner's documents only. */
@@ -233,7 +258,7 @@ final class DocumentListPane extends BorderPane {
         confirm.initOwner(window());
         confirm.setHeaderText("Delete “" + d.get().title() + "”?");
         if (confirm.showAndWait().filter(delete::equals).isPresent()) {
-            after(account.request((api, token) -> api.delete(token, d.get().id())), "Cannot delete");
+            change(() -> account.deleteDocument(d.get().id()), "Cannot delete");
         }
     }
 
@@ -247,7 +272,7 @@ final class DocumentListPane extends BorderPane {
         chooser.getExtensionFilters().addAll(DocumentFiles.filters());
         File file = chooser.showOpenDialog(window());
         if (file != null) {
-            created(create(DocumentFiles.titleOf(file.toPath())), doc -> app.openImported(doc, file.toPath()));
+            created(DocumentFiles.titleOf(file.toPath()), doc -> app.openImported(doc, file.toPath()));
         }
     }
 

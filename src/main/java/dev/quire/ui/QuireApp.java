@@ -68,6 +68,8 @@ public final class QuireApp extends Application {
     private Account account;
     private DocumentListPane list;
     private final List<EditorWindow> editors = new ArrayList<>();
+    /** Document list windows beside the main one, opened by later launches ({@link #handedOver}). */
+    private final List<Stage> listWindows = new ArrayList<>();
     /** Who signed out: their windows stay (showing the way in) and come back if they sign in again. */
     private String signedOutUser;
 
@@ -360,6 +362,7 @@ public final class QuireApp extends Application {
         for (EditorWindow w : editors) {
             w.signedOut(wayIn(note, w::signedOut));
         }
+        closeListWindows();
         closeSession();
         list = null;
         main.setTitle("Quire");
@@ -396,14 +399,49 @@ public final class QuireApp extends Application {
         }
     }
 
-    /** A later launch on the same folder asked this one to show itself. */
+    /**
+     * A later launch on the same folder: as starting Quire again would, it gets a window. The main window if it was
+     * closed; if it is open and someone is signed in, a new document list window (the way in has one window only).
+     */
     private void handedOver() {
+        if (main.isShowing() && account != null) {
+            openListWindow();
+            return;
+        }
         if (!main.isShowing()) {
             main.show();
         }
         main.setIconified(false);
         main.toFront();
         main.requestFocus();
+    }
+
+    /** Another window on the signed-in user's documents; it lists them again whenever it gets the focus. */
+    private void openListWindow() {
+        DocumentListPane pane = new DocumentListPane(account, listActions);
+        Stage window = new Stage();
+        Scene scene = new Scene(pane, main.getWidth(), main.getHeight());
+        view.style(scene);
+        window.setScene(scene);
+        window.setTitle(main.getTitle());
+        window.setOnCloseRequest(this::closingWindow);
+        window.setOnHidden(e -> listWindows.remove(window));
+        window.focusedProperty().addListener((o, was, now) -> {
+            if (now) {
+                pane.refresh();
+            }
+        });
+        listWindows.add(window);
+        window.show();
+        window.toFront();
+        pane.refresh();
+    }
+
+    /** The list windows beside the main one close (sign-out, quit); the main window shows the way in. */
+    private void closeListWindows() {
+        for (Stage s : List.copyOf(listWindows)) {
+            s.close();
+        }
     }
 
     // ---- windows ----
@@ -527,6 +565,7 @@ public final class QuireApp extends Application {
         for (EditorWindow w : List.copyOf(editors)) {
             w.closeWindow();
         }
+        closeListWindows();
         main.close();
     }
 

@@ -86,6 +86,27 @@ class DocumentApiTest {
         assertFalse(titles(owner).contains("Plan v2"));
     }
 
+    /** Issue 7's offline create: the client picks the id; a retry gets the same document; nobody else can take it. */
+    @Test
+    void aDocumentCreatedWithTheClientsIdIsCreatedOnceAndTheIdIsNobodyElses() {
+        String id = java.util.UUID.randomUUID().toString();
+        HttpResponse<String> created = f.json("POST", "/docs", owner, Map.of("title", "Made offline", "id", id));
+        assertEquals(201, created.statusCode(), created::body);
+        assertEquals(id, ServerFixture.body(created).get("id").asText());
+        HttpResponse<String> again = f.json("POST", "/docs", owner, Map.of("title", "Made offline", "id", id));
+        assertEquals(201, again.statusCode(), "a retried create answers with the same document");
+        assertEquals(1, titles(owner).stream().filter("Made offline"::equals).count(), "and makes no second one");
+
+        HttpResponse<String> taken = f.json("POST", "/docs", stranger, Map.of("title", "Mine", "id", id));
+        assertEquals(409, taken.statusCode(), taken::body);
+        assertEquals("CONFLICT", ServerFixture.body(taken).get("error").asText());
+        assertEquals(404, f.get("/docs/" + id, stranger).statusCode(), "and gets nothing of it");
+        assertEquals("Made offline", ServerFixture.body(f.get("/docs/" + id, owner)).get("title").asText());
+
+        HttpResponse<String> bad = f.json("POST", "/docs", owner, Map.of("title", "x", "id", "../not-a-uuid"));
+        assertEquals(400, bad.statusCode(), bad::body);
+    }
+
     @Test
     void sharingByNameReaderIsRefusedWriterIsStoredAndHistoryNamesWriters() throws Exception {
         String id = f.createDoc(owner, "Shared");

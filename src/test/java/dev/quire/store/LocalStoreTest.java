@@ -45,6 +45,28 @@ class LocalStoreTest {
     }
 
     @Test
+    void listChangesAreKeptInOrderPerUserAcrossReopeningUntilRemoved() {
+        ListChange create;
+        try (LocalStore store = LocalStore.open(dir, clock)) {
+            create = store.listChanges().add("alice", ListChange.Kind.CREATE, "d-1", null, "Plan");
+            store.listChanges().add("bob", ListChange.Kind.DELETE, "d-9", null, null);
+            store.listChanges().add("alice", ListChange.Kind.RENAME, "d-1", null, "Plan v2");
+            assertThrows(IllegalArgumentException.class,
+                    () -> store.listChanges().add("alice", ListChange.Kind.RENAME, "d-1", null, null));
+        }
+        try (LocalStore store = LocalStore.open(dir, clock)) {
+            List<ListChange> alices = store.listChanges().pending("alice");
+            assertEquals(List.of(ListChange.Kind.CREATE, ListChange.Kind.RENAME),
+                    alices.stream().map(ListChange::kind).toList());
+            assertEquals(create, alices.get(0));
+            assertEquals("Plan v2", alices.get(1).title());
+            store.listChanges().remove(alices.get(0));
+            assertEquals(1, store.listChanges().pending("alice").size());
+            assertEquals("d-9", store.listChanges().pending("bob").get(0).docId(), "bob's are bob's alone");
+        }
+    }
+
+    @Test
     void anotherUsersEntriesAreNeverReturnedForADifferentUserButAreLoaded() {
         Editor alice = new Editor(1);
         Editor bob = new Editor(2);

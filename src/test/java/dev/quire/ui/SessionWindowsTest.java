@@ -146,6 +146,16 @@ class SessionWindowsTest {
                 assertFalse(QuireApp.launch(home, null), "the second launch handed over");
                 WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, main::isShowing);
                 assertTrue(SingleInstance.claim(home, () -> { }).isEmpty(), "the folder stays the first one's");
+
+                // and again, with the main window open: it opens a new window on the same documents
+                assertFalse(QuireApp.launch(home, null), "the third launch handed over too");
+                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS,
+                        () -> robot.lookup("#documents").queryAll().size() == 2);
+                javafx.scene.control.ListView<?> second = robot.lookup("#documents").queryAll().stream()
+                        .filter(n -> n.getScene().getWindow() != main).findFirst()
+                        .map(n -> (javafx.scene.control.ListView<?>) n).orElseThrow();
+                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !second.getItems().isEmpty());
+                assertTrue(second.getScene().getWindow().isShowing());
             });
         }
     }

@@ -140,6 +140,35 @@ public final class AccessService implements DocumentAccess {
         return new DocumentView(documents.createDocument(ws.id(), userId, title), Role.OWNER);
     }
 
+    /**
+     * Creates a document with the id its client chose, a random UUID: a document made offline is edited, and its
+     * edits queued, under that id before the server hears of it. The same request again (its answer was lost) gets
+     * the same document. An id that another document has is {@link DocumentIdTakenException}: with random UUIDs that
+     * means a client reused one, and it tells a stranger no more than the id they sent.
+     *
+     * @param workspaceId one of the user's workspaces, or null for their default one
+     */
+    public DocumentView createDocument(String userId, String title, String workspaceId, String docId) {
+        requireText("a title", title, DocumentStore.MAX_TITLE_LENGTH, true);
+        if (docId == null || !isCanonicalUuid(docId)) {
+            throw new IllegalArgumentException("a document id must be a UUID in its canonical lower-case form");
+        }
+        WorkspaceInfo ws = workspaceId == null ? defaultWorkspace(userId) : ownWorkspace(userId, workspaceId);
+        DocumentInfo d = documents.createDocument(docId, ws.id(), userId, title);
+        if (!d.ownerUserId().equals(userId) || !d.workspaceId().equals(ws.id())) {
+            throw new DocumentIdTakenException(docId);
+        }
+        return new DocumentView(d, Role.OWNER);
+    }
+
+    private static boolean isCanonicalUuid(String s) {
+        try {
+            return java.util.UUID.fromString(s).toString().equals(s);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** Every document the user may see: their own (oldest first), then those shared with them (oldest share first). */
     public List<DocumentView> documents(String userId) {
         Map<String, DocumentView> out = new LinkedHashMap<>();

@@ -67,8 +67,11 @@ final class DocumentEndpoints {
             JsonNode body = ex.jsonObject();
             String title = text(body, "title");
             JsonNode ws = body.get("workspace");
-            DocumentView created = ws == null || ws.isNull() ? access.createDocument(user, title)
-                    : access.createDocument(user, title, textValue(ws, "workspace"));
+            JsonNode id = body.get("id");
+            String in = ws == null || ws.isNull() ? null : textValue(ws, "workspace");
+            DocumentView created = id != null && !id.isNull()
+                    ? access.createDocument(user, title, in, textValue(id, "id"))
+                    : in == null ? access.createDocument(user, title) : access.createDocument(user, title, in);
             ex.setHeader("Location", "/docs/" + created.document().id());
             ex.json(201, document(created));
         });

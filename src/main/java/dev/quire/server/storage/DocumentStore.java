@@ -23,7 +23,15 @@ public interface DocumentStore extends AutoCloseable {
     // ---- documents ----
 
     /** Creates an empty document with a new random id. */
-    DocumentInfo createDocument(String workspaceId, String ownerUserId, String title);
+    default DocumentInfo createDocument(String workspaceId, String ownerUserId, String title) {
+        return createDocument(java.util.UUID.randomUUID().toString(), workspaceId, ownerUserId, title);
+    }
+
+    /**
+     * Creates an empty document with the given id, or, if a document has that id already, returns it unchanged (the
+     * caller tells a retried create from someone else's id by its owner).
+     */
+    DocumentInfo createDocument(String docId, String workspaceId, String ownerUserId, String title);
 
     Optional<DocumentInfo> document(String docId);
 

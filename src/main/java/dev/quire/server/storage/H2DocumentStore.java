@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -139,13 +138,18 @@ public final class H2DocumentStore implements DocumentStore {
     // ---- documents ----
 
     @Override
-    public DocumentInfo createDocument(String workspaceId, String ownerUserId, String title) {
+    public DocumentInfo createDocument(String docId, String workspaceId, String ownerUserId, String title) {
+        requireId("document id", docId);
         requireId("workspace id", workspaceId);
         requireId("owner user id", ownerUserId);
         requireTitle(title);
         Instant now = clock.instant();
-        DocumentInfo doc = new DocumentInfo(UUID.randomUUID().toString(), workspaceId, ownerUserId, title, now, now);
+        DocumentInfo doc = new DocumentInfo(docId, workspaceId, ownerUserId, title, now, now);
         return db.transaction("creating a document in workspace " + workspaceId, true, c -> {
+            Optional<DocumentInfo> existing = findDocument(c, docId); // one connection: nobody inserts in between
+            if (existing.isPresent()) {
+                return existing.get();
+            }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO documents (id, workspace_id, owner_user_id,"
                     + " title, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, doc.id());

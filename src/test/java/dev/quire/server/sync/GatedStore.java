@@ -40,8 +40,8 @@ final class GatedStore implements DocumentStore {
     }
 
     @Override
-    public DocumentInfo createDocument(String workspaceId, String ownerUserId, String title) {
-        return real.createDocument(workspaceId, ownerUserId, title);
+    public DocumentInfo createDocument(String docId, String workspaceId, String ownerUserId, String title) {
+        return real.createDocument(docId, workspaceId, ownerUserId, title);
     }
 
     @Override
