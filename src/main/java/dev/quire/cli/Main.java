@@ -28,8 +28,11 @@ public final class Main implements Callable<Integer> {
 
     /** Opens the desktop app and returns when it closes; tests put a recorder here instead of real windows. */
     interface AppLauncher {
-        /** Runs the app until it quits; false when Quire already ran on that folder and showed its window instead. */
-        boolean launch(Path dataDir, String serverUrl);
+        /**
+         * Runs the app until it quits, opening {@code target} (a link or a file; null: none) once signed in; false
+         * when Quire already ran on that folder and was asked to do it instead.
+         */
+        boolean launch(Path dataDir, String serverUrl, String target);
     }
 
     static AppLauncher launcher = QuireApp::launch;
@@ -43,6 +46,11 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--server", description = "Open the app at the sign-in to this server.", paramLabel = "URL")
     String server;
 
+    @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "LINK|FILE", description = "A quire:// document link"
+            + " to open, or a file (an exported .yjs, .md or .txt) to import into a new document; what the desktop"
+            + " passes when a link or file is opened with Quire.")
+    String target;
+
     @Override
     public Integer call() {
         if (!displayAvailable(System.getenv(), System.getProperty("os.name", ""))) {
@@ -51,7 +59,15 @@ public final class Main implements Callable<Integer> {
             spec.commandLine().usage(err);
             return 1;
         }
-        if (!launcher.launch(data, server)) {
+        if (target != null && !dev.quire.app.DocumentLink.looksLikeOne(target)
+                && !java.nio.file.Files.isRegularFile(Path.of(target))) {
+            spec.commandLine().getErr().println("quire: no such command or file: " + target);
+            spec.commandLine().usage(spec.commandLine().getErr());
+            return 2;
+        }
+        String open = target == null || dev.quire.app.DocumentLink.looksLikeOne(target) ? target
+                : Path.of(target).toAbsolutePath().toString(); // the running Quire has another working directory
+        if (!launcher.launch(data, server, open)) {
             spec.commandLine().getOut().println("Quire is already running with this data folder: it shows its window.");
         }
         return 0;

@@ -148,6 +148,12 @@ public final class DocumentsApi {
         return json(accessToken, "POST", documents, body, 201, "creating a document").thenApply(DocumentInfo::of);
     }
 
+    /** One document this user may see (404 {@code NOT_FOUND} for any other, whether or not it exists). */
+    public CompletableFuture<DocumentInfo> document(String accessToken, String docId) {
+        return json(accessToken, "GET", below(documents, docId), null, 200, "reading a document")
+                .thenApply(DocumentInfo::of);
+    }
+
     public CompletableFuture<DocumentInfo> rename(String accessToken, String docId, String title) {
         return json(accessToken, "PATCH", below(documents, docId), Map.of("title", title), 200,
                 "renaming a document").thenApply(DocumentInfo::of);

@@ -272,8 +272,18 @@ final class DocumentListPane extends BorderPane {
         chooser.getExtensionFilters().addAll(DocumentFiles.filters());
         File file = chooser.showOpenDialog(window());
         if (file != null) {
-            created(DocumentFiles.titleOf(file.toPath()), doc -> app.openImported(doc, file.toPath()));
+            importFile(file.toPath());
         }
+    }
+
+    /** A new document filled from {@code file}, in its own window (File > Import, or a file Quire was opened with). */
+    void importFile(Path file) {
+        created(DocumentFiles.titleOf(file), doc -> app.openImported(doc, file));
+    }
+
+    /** Says something on the line under the list (until the next listing). */
+    void say(String text) {
+        message.setText(text);
     }
 
     private void backup() {

@@ -87,6 +87,7 @@ final class EditorWindow {
         view.style(scene);
         stage.setScene(scene);
         stage.setTitle(info.title() + " — Quire");
+        AppIcons.apply(stage);
         stage.setOnHidden(e -> detach());
         // Shortcut+S is harmless: everything is saved as it is typed, so it only shows the status again
         scene.getAccelerators().put(new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN),

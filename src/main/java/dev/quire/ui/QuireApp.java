@@ -1,6 +1,7 @@
 package dev.quire.ui;
 
 import dev.quire.app.LocalServer;
+import dev.quire.app.DocumentLink;
 import dev.quire.app.SingleInstance;
 import dev.quire.engine.Account;
 import dev.quire.engine.ClientEngine;
@@ -14,6 +15,7 @@ import dev.quire.store.Profiles;
 import java.io.File;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -89,11 +91,21 @@ public final class QuireApp extends Application {
      * that one shows its window and this returns false at once.
      */
     public static boolean launch(Path dataDir, String serverUrl) {
+        return launch(dataDir, serverUrl, null);
+    }
+
+    /**
+     * As {@link #launch(Path, String)}, opening {@code target} once signed in: a {@code quire://} link ({@link
+     * DocumentLink}) opens its document, a file (an exported {@code .yjs}, Markdown or text) is imported into a new
+     * one. A Quire already running on the folder is asked to open it instead (null: nothing to open).
+     */
+    public static boolean launch(Path dataDir, String serverUrl, String target) {
         Profiles located = Profiles.locate(dataDir, System.getenv());
         Path root = located.root();
-        if (SingleInstance.handOver(root)) {
+        if (SingleInstance.handOver(root, target)) {
             return false;
         }
+        launchTarget = target;
         // asking the OS for its theme runs a command: done while JavaFX starts, instead of after
         systemDark = CompletableFuture.supplyAsync(SystemTheme::prefersDark);
         // a returning user of this computer's server: start it while JavaFX starts, instead of after
@@ -110,15 +122,18 @@ public final class QuireApp extends Application {
     public void start(Stage stage) throws Exception {
         phase("JavaFX started");
         main = stage;
+        AppIcons.apply(stage);
         List<String> raw = getParameters() == null ? List.of() : getParameters().getRaw();
         Path explicit = dataDir != null ? dataDir : raw.isEmpty() || raw.get(0).isEmpty() ? null : Path.of(raw.get(0));
         String server = serverUrl != null ? serverUrl : raw.size() < 2 || raw.get(1).isEmpty() ? null : raw.get(1);
         profiles = Profiles.locate(explicit, System.getenv());
+        pendingTarget = launchTarget;
+        launchTarget = null;
         Optional<SingleInstance> claimed = SingleInstance.claim(profiles.root(),
-                () -> Platform.runLater(this::handedOver));
+                target -> Platform.runLater(() -> handedOver(target)));
         if (claimed.isEmpty()) {
             // another Quire took the folder between our check and now: it shows its window, this one goes
-            SingleInstance.handOver(profiles.root());
+            SingleInstance.handOver(profiles.root(), pendingTarget);
             Platform.exit();
             return;
         }
@@ -189,6 +204,11 @@ public final class QuireApp extends Application {
         return last.isPresent() && localUrl.isPresent()
                 && last.get().server().equals(Profiles.normalize(URI.create(localUrl.get())));
     }
+
+    /** The link or file {@link #launch} was given, for the app it starts (null: none). */
+    private static volatile String launchTarget;
+    /** A link or file to open once someone is signed in (null: none). */
+    private String pendingTarget;
 
     /** Whether the OS prefers dark, asked by {@link #launch} while JavaFX starts; null when launched otherwise. */
     private static volatile CompletableFuture<Boolean> systemDark;
@@ -344,6 +364,45 @@ public final class QuireApp extends Application {
             }
         }
         signedOutUser = null;
+        openPendingTarget();
+    }
+
+    /**
+     * Opens the link or file Quire was asked to open, now that someone is signed in: a link to a document of this
+     * server opens it in its window, a file becomes a new document. A link to another server says so on the list.
+     */
+    private void openPendingTarget() {
+        String target = pendingTarget;
+        pendingTarget = null;
+        if (target == null || account == null || list == null) {
+            return;
+        }
+        if (DocumentLink.looksLikeOne(target)) {
+            Optional<DocumentLink> link = DocumentLink.parse(target);
+            URI here = account.profile().server();
+            if (link.isEmpty()) {
+                list.say("Cannot open the link: it is not a Quire document link");
+            } else if (!Profiles.normalize(link.get().server()).equals(here)) {
+                list.say("The link is to a document on " + link.get().server() + "; sign in there to open it");
+            } else {
+                String id = link.get().docId();
+                account.request((api, token) -> api.document(token, id)).whenComplete((d, error) ->
+                        Platform.runLater(() -> {
+                            if (error != null) {
+                                list.say("Cannot open the link: " + DocumentListPane.rootMessage(error));
+                            } else {
+                                openEditor(d);
+                            }
+                        }));
+            }
+            return;
+        }
+        Path file = Path.of(target);
+        if (!Files.isRegularFile(file)) {
+            list.say("Cannot open " + target + ": there is no such file");
+            return;
+        }
+        list.importFile(file);
     }
 
     /**
@@ -403,11 +462,22 @@ public final class QuireApp extends Application {
      * A later launch on the same folder: as starting Quire again would, it gets a window. The main window if it was
      * closed; if it is open and someone is signed in, a new document list window (the way in has one window only).
      */
-    private void handedOver() {
+    private void handedOver(String target) {
+        if (target != null) {
+            pendingTarget = target;
+            if (account != null) {
+                openPendingTarget();
+                return;
+            }
+        }
         if (main.isShowing() && account != null) {
             openListWindow();
             return;
         }
+        showMainWindow();
+    }
+
+    private void showMainWindow() {
         if (!main.isShowing()) {
             main.show();
         }
@@ -420,6 +490,7 @@ public final class QuireApp extends Application {
     private void openListWindow() {
         DocumentListPane pane = new DocumentListPane(account, listActions);
         Stage window = new Stage();
+        AppIcons.apply(window);
         Scene scene = new Scene(pane, main.getWidth(), main.getHeight());
         view.style(scene);
         window.setScene(scene);
@@ -495,7 +566,7 @@ public final class QuireApp extends Application {
 
         @Override
         public void showDocuments() {
-            handedOver();
+            showMainWindow();
         }
 
         @Override

@@ -40,7 +40,7 @@ class MainTest {
     void noArgumentsOpenTheAppWithTheDataFolderGiven() {
         java.util.List<java.nio.file.Path> launched = new java.util.ArrayList<>();
         Main.AppLauncher real = Main.launcher;
-        Main.launcher = (data, server) -> launched.add(data);
+        Main.launcher = (data, server, target) -> launched.add(data);
         try {
             if (Main.displayAvailable(System.getenv(), System.getProperty("os.name", ""))) {
                 assertEquals(0, run("--data", "some/dir").exitCode());
@@ -54,6 +54,34 @@ class MainTest {
             }
         } finally {
             Main.launcher = real;
+        }
+    }
+
+    /** What the desktop passes when a link or file is opened with Quire (issue 8); a typo is not opened as a file. */
+    @Test
+    void aLinkOrAnExistingFileIsHandedToTheAppAndAnythingElseIsRefused(@org.junit.jupiter.api.io.TempDir
+                                                                           java.nio.file.Path dir) throws Exception {
+        java.util.List<String> targets = new java.util.ArrayList<>();
+        Main.AppLauncher real = Main.launcher;
+        Main.launcher = (data, server, target) -> targets.add(target);
+        String force = System.setProperty("quire.forceDisplay", "true"); // the launcher above opens no window
+        try {
+            java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("notes.yjs"), "x");
+            String link = "quire://open?server=https%3A%2F%2Fq.example.org&doc=d1";
+            assertEquals(0, run(link).exitCode());
+            assertEquals(0, run(file.toString()).exitCode());
+            assertEquals(java.util.List.of(link, file.toAbsolutePath().toString()), targets);
+            CliRun typo = run("sever");
+            assertEquals(2, typo.exitCode());
+            assertTrue(typo.err().startsWith("quire: no such command or file: sever"), typo.err());
+            assertEquals(2, targets.size(), "the app was not started for it");
+        } finally {
+            Main.launcher = real;
+            if (force == null) {
+                System.clearProperty("quire.forceDisplay");
+            } else {
+                System.setProperty("quire.forceDisplay", force);
+            }
         }
     }
 

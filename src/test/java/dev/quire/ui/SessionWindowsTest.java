@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.quire.app.DocumentLink;
 import dev.quire.app.SingleInstance;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -145,7 +147,7 @@ class SessionWindowsTest {
                 Path home = dir.resolve("home");
                 assertFalse(QuireApp.launch(home, null), "the second launch handed over");
                 WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, main::isShowing);
-                assertTrue(SingleInstance.claim(home, () -> { }).isEmpty(), "the folder stays the first one's");
+                assertTrue(SingleInstance.claim(home, target -> { }).isEmpty(), "the folder stays the first one's");
 
                 // and again, with the main window open: it opens a new window on the same documents
                 assertFalse(QuireApp.launch(home, null), "the third launch handed over too");
@@ -156,6 +158,29 @@ class SessionWindowsTest {
                         .map(n -> (javafx.scene.control.ListView<?>) n).orElseThrow();
                 WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !second.getItems().isEmpty());
                 assertTrue(second.getScene().getWindow().isShowing());
+
+                // with a quire:// link (issue 8: the installers register the scheme): its document in a window
+                String docId = app.editorWindows().get(0).info().id();
+                int before = app.editorWindows().size();
+                String link = new DocumentLink(URI.create("http://127.0.0.1:" + team.httpProxy.port()), docId)
+                        .toString();
+                assertFalse(QuireApp.launch(home, null, link));
+                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> app.editorWindows().size() == before + 1);
+                assertEquals(docId, app.editorWindows().get(before).info().id());
+
+                // with a file (a double-click on an exported document): imported into a new document
+                Path file = dir.resolve("Meeting notes.md");
+                java.nio.file.Files.writeString(file, "Agreed: ship on Friday\n");
+                assertFalse(QuireApp.launch(home, null, file.toString()));
+                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> app.editorWindows().size() == before + 2);
+                EditorWindow imported = app.editorWindows().get(before + 1);
+                assertEquals("Meeting notes", imported.info().title());
+                WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> imported.document().map(d -> {
+                    synchronized (d.doc()) {
+                        return d.doc().getText(dev.quire.engine.OpenDocument.TEXT).toString()
+                                .startsWith("Agreed: ship on Friday");
+                    }
+                }).orElse(false));
             });
         }
     }
