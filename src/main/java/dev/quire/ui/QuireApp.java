@@ -161,6 +161,10 @@ public final class QuireApp extends Application {
             local = false;
             lastServerUrl = last.get().server().toString();
             resume(last.get());
+        } else if (Boolean.getBoolean("quire.training")) {
+            // the installers' class-data training run (packaging/linux/train-cds): the way a first start most
+            // often goes, "On this computer", without anyone to click it
+            onThisComputer();
         } else {
             local = true;
             showMain(wayIn(null, this::showMain));

@@ -98,6 +98,17 @@ class InstalledPackageTest {
                 }
             }
 
+            // the README's figure: process start to the signed-in list, a returning user (printed, not asserted:
+            // speed is reported, and a loaded CI machine must not fail the package for it)
+            try (Xvfb display = Xvfb.start()) {
+                List<Long> millis = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    millis.add(coldStart(display, home, data));
+                }
+                System.out.println("installed app, cold start to a usable window (returning user, own server): "
+                        + millis + " ms; installer " + (Files.size(v1) >> 20) + " MB");
+            }
+
             run("apt-get", "install", "-y", "--no-install-recommends", v2.toString());
             assertEquals("0.1.1-1", installedVersion().orElseThrow(), "upgraded in place");
             try (Xvfb display = Xvfb.start()) {
@@ -227,6 +238,32 @@ class InstalledPackageTest {
         env.remove("WAYLAND_DISPLAY");
         Files.createDirectories(home);
         return pb.start();
+    }
+
+    /** Milliseconds from starting the installed app to its first usable window (it quits then: quire.readyProbe). */
+    private static long coldStart(Xvfb display, Path home, Path data) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "--data", data.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("DISPLAY", display.name());
+        pb.environment().put("HOME", home.toString());
+        pb.environment().put("JAVA_TOOL_OPTIONS", "-Dquire.readyProbe=true");
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.startsWith("quire-ready")) {
+                    long ms = (System.nanoTime() - t0) / 1_000_000;
+                    p.waitFor(30, TimeUnit.SECONDS);
+                    return ms;
+                }
+            }
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+        throw new AssertionError("the installed app never said it was ready");
     }
 
     /** Until the app's own server answers (it starts it on the port it had last time). */
