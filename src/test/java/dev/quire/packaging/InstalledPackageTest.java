@@ -147,7 +147,7 @@ class InstalledPackageTest {
         if (!System.getProperty("os.name", "").equals("Linux")) {
             missing.add("Linux");
         } else {
-            if (!"0".equals(output(List.of("id", "-u")).strip())) {
+            if (!"0".equals(run("id", "-u").strip())) {
                 missing.add("root (it installs a package)");
             }
             for (String tool : List.of("dpkg", "apt-get", "Xvfb", "import", "xwininfo", "fakeroot")) {
@@ -190,7 +190,7 @@ class InstalledPackageTest {
     /** Every file the package put on the system: what dpkg lists, and what its postinst added outside /opt. */
     private static List<Path> packageFiles() throws Exception {
         Set<Path> files = new HashSet<>();
-        for (String line : output(List.of("dpkg", "-L", "quire")).split("\n")) {
+        for (String line : run("dpkg", "-L", "quire").split("\n")) {
             if (line.startsWith("/opt/quire")) {
                 files.add(Path.of(line));
             }
@@ -388,9 +388,13 @@ class InstalledPackageTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             process.destroy();
-            process.waitFor(10, TimeUnit.SECONDS);
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -421,9 +425,5 @@ class InstalledPackageTest {
             throw new AssertionError(String.join(" ", command) + " failed (exit " + code + "):\n" + out);
         }
         return out;
-    }
-
-    private static String output(List<String> command) throws Exception {
-        return run(command);
     }
 }
