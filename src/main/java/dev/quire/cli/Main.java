@@ -59,18 +59,72 @@ public final class Main implements Callable<Integer> {
             spec.commandLine().usage(err);
             return 1;
         }
-        if (target != null && !dev.quire.app.DocumentLink.looksLikeOne(target)
-                && !java.nio.file.Files.isRegularFile(Path.of(target))) {
+        if (target != null && !openable(target)) {
             spec.commandLine().getErr().println("quire: no such command or file: " + target);
             spec.commandLine().usage(spec.commandLine().getErr());
             return 2;
         }
+        return openApp(data, server, target, spec.commandLine().getOut());
+    }
+
+    private static boolean openable(String target) {
+        return dev.quire.app.DocumentLink.looksLikeOne(target) || java.nio.file.Files.isRegularFile(Path.of(target));
+    }
+
+    private static int openApp(Path data, String server, String target, PrintWriter out) {
         String open = target == null || dev.quire.app.DocumentLink.looksLikeOne(target) ? target
                 : Path.of(target).toAbsolutePath().toString(); // the running Quire has another working directory
         if (!launcher.launch(data, server, open)) {
-            spec.commandLine().getOut().println("Quire is already running with this data folder: it shows its window.");
+            out.println("Quire is already running with this data folder: it shows its window.");
+            out.flush();
         }
         return 0;
+    }
+
+    /** A subcommand's name (a file of that name in the working directory does not hide the command). */
+    private static boolean isSubcommand(String word) {
+        for (Class<?> c : Main.class.getAnnotation(Command.class).subcommands()) {
+            Command sub = c.getAnnotation(Command.class);
+            if (sub != null && sub.name().equals(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The app's own arguments, as {@link #appArgs} reads them. */
+    record AppArgs(Path data, String server, String target) {
+    }
+
+    /**
+     * The arguments of a plain app start ({@code --data}, {@code --server}, one link or file), read without building
+     * picocli's command tree, which took ~0.3 s of a cold start (its reflection over every subcommand), before
+     * anything else could begin. Anything else (a subcommand, --help, a file that is not there) is empty: picocli
+     * reads it, and says what is wrong.
+     */
+    static java.util.Optional<AppArgs> appArgs(String[] args) {
+        Path data = null;
+        String server = null;
+        String target = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if ((a.equals("--data") || a.equals("--server")) && i + 1 < args.length) {
+                if (a.equals("--data")) {
+                    data = Path.of(args[++i]);
+                } else {
+                    server = args[++i];
+                }
+            } else if (a.startsWith("--data=")) {
+                data = Path.of(a.substring(7));
+            } else if (a.startsWith("--server=")) {
+                server = a.substring(9);
+            } else if (!a.startsWith("-") && target == null && !isSubcommand(a) && openable(a)) {
+                target = a;
+            } else {
+                return java.util.Optional.empty();
+            }
+        }
+        return java.util.Optional.of(new AppArgs(data, server, target));
     }
 
     /** Windows and macOS always have one; elsewhere an X or Wayland display must be named. */
@@ -100,6 +154,15 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        // Logback reads its XML configuration when the first logger is made (~0.1 s): done beside the rest
+        Thread logging = new Thread(org.slf4j.LoggerFactory::getILoggerFactory, "quire-log-init");
+        logging.setDaemon(true);
+        logging.start();
+        java.util.Optional<AppArgs> app = appArgs(args);
+        if (app.isPresent() && displayAvailable(System.getenv(), System.getProperty("os.name", ""))) {
+            AppArgs a = app.get();
+            System.exit(openApp(a.data(), a.server(), a.target(), new PrintWriter(System.out, true)));
+        }
         System.exit(commandLine().execute(args));
     }
 }

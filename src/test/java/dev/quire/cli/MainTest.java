@@ -85,6 +85,22 @@ class MainTest {
         }
     }
 
+    /** A plain app start skips picocli's command tree; everything else still goes through it. */
+    @Test
+    void thePlainAppArgumentsAreReadWithoutTheCommandTree(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("n.md"), "x");
+        assertEquals(java.util.Optional.of(new Main.AppArgs(null, null, null)), Main.appArgs(new String[0]));
+        assertEquals(java.util.Optional.of(new Main.AppArgs(java.nio.file.Path.of("d"), "http://s", file.toString())),
+                Main.appArgs(new String[] {"--data", "d", "--server=http://s", file.toString()}));
+        assertEquals(java.util.Optional.of(new Main.AppArgs(java.nio.file.Path.of("d"), null, "quire://open?x")),
+                Main.appArgs(new String[] {"--data=d", "quire://open?x"}));
+        for (String[] other : new String[][] {{"server"}, {"--help"}, {"--version"}, {"--data"}, {"no-such-file"},
+                {"--data", "d", "bench", "ui"}, {file.toString(), file.toString()}}) {
+            assertTrue(Main.appArgs(other).isEmpty(), String.join(" ", other));
+        }
+    }
+
     @Test
     void aDisplayIsThereOnWindowsAndMacAndWhenLinuxNamesOne() {
         assertTrue(Main.displayAvailable(java.util.Map.of(), "Windows 11"));
