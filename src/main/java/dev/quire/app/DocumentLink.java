@@ -34,8 +34,7 @@ public record DocumentLink(URI server, String docId) {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        if (!SCHEME.equalsIgnoreCase(uri.getScheme()) || !"open".equals(uri.getHost() != null ? uri.getHost()
-                : authorityOf(uri))) {
+        if (!SCHEME.equalsIgnoreCase(uri.getScheme()) || !"open".equals(uri.getAuthority())) {
             return Optional.empty();
         }
         Map<String, String> query = query(uri.getRawQuery());
@@ -56,13 +55,6 @@ public record DocumentLink(URI server, String docId) {
     public String toString() {
         return SCHEME + "://open?server=" + URLEncoder.encode(server.toString(), StandardCharsets.UTF_8) + "&doc="
                 + URLEncoder.encode(docId, StandardCharsets.UTF_8);
-    }
-
-    private static String authorityOf(URI uri) {
-        String ssp = uri.getSchemeSpecificPart();
-        String rest = ssp.startsWith("//") ? ssp.substring(2) : ssp;
-        int end = rest.indexOf('?');
-        return end < 0 ? rest : rest.substring(0, end);
     }
 
     private static Map<String, String> query(String raw) {

@@ -108,12 +108,10 @@ public final class Main implements Callable<Integer> {
         String target = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if ((a.equals("--data") || a.equals("--server")) && i + 1 < args.length) {
-                if (a.equals("--data")) {
-                    data = Path.of(args[++i]);
-                } else {
-                    server = args[++i];
-                }
+            if (a.equals("--data") && i + 1 < args.length) {
+                data = Path.of(args[++i]);
+            } else if (a.equals("--server") && i + 1 < args.length) {
+                server = args[++i];
             } else if (a.startsWith("--data=")) {
                 data = Path.of(a.substring(7));
             } else if (a.startsWith("--server=")) {

@@ -62,10 +62,9 @@ final class ListChangeSender {
     }
 
     /** Queues a change (committed when this returns) and starts sending. */
-    ListChange add(Kind kind, String docId, String workspaceId, String title) {
-        ListChange c = queue.add(userId, kind, docId, workspaceId, title);
+    void add(Kind kind, String docId, String workspaceId, String title) {
+        queue.add(userId, kind, docId, workspaceId, title);
         send();
-        return c;
     }
 
     /** Sends what is queued, after any run under way; completes when this run stops (sent all, or cannot reach). */
@@ -82,10 +81,6 @@ final class ListChangeSender {
             return CompletableFuture.completedFuture(null);
         }
         return created.computeIfAbsent(docId, id -> new CompletableFuture<>());
-    }
-
-    int queued() {
-        return queue.pending(userId).size();
     }
 
     /** What the server refused since the last call (each a sentence for the list to show). */

@@ -249,19 +249,18 @@ final class H2Database implements AutoCloseable {
 
     /** Forces everything committed so far to the device ({@code CHECKPOINT SYNC}). */
     void forceToDevice() {
-        transaction("forcing the database to the device", false, c -> {
-            try (var st = c.createStatement()) {
-                st.execute("CHECKPOINT SYNC");
-            }
-            return null;
-        });
+        checkpoint("forcing the database to the device", "CHECKPOINT SYNC");
     }
 
     /** Writes every commit so far to the file ({@code CHECKPOINT}), without forcing it to the device. */
     void store() {
-        transaction("writing the database file", false, c -> {
+        checkpoint("writing the database file", "CHECKPOINT");
+    }
+
+    private void checkpoint(String what, String statement) {
+        transaction(what, false, c -> {
             try (var st = c.createStatement()) {
-                st.execute("CHECKPOINT");
+                st.execute(statement);
             }
             return null;
         });
