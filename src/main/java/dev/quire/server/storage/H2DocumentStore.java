@@ -5,6 +5,8 @@ import dev.quire.crdt.StateVector;
 import dev.quire.crdt.UpdateFormatException;
 import dev.quire.crdt.Updates;
 import dev.quire.server.storage.LiveDocuments.Live;
+import dev.quire.server.storage.UpdateJournal.Entry;
+import dev.quire.server.storage.UpdateRecord.Decoded;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,23 +18,23 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * {@link DocumentStore} in an embedded H2 database, the file {@code quire.mv.db} in the data directory (see {@link
- * H2Database} for the connection and the durability settings, {@link Schema} for the tables).
+ * {@link DocumentStore} with each document's updates in a log file of its own ({@link DocumentLogs}) and everything
+ * else (metadata, compacted snapshots) in an embedded H2 database, the file {@code quire.mv.db} in the data directory
+ * (see {@link H2Database} for the connection and the durability settings, {@link Schema} for the tables).
  *
  * <p>Each document is kept live in memory too ({@link LiveDocuments}): an update is applied to it first, which both
  * validates the update against the document's current state and tells which clocks it adds, and only then stored.
  * Threads: operations on one document hold its lock from validation to commit; the database lock is taken inside
  * it, never the other way round.
  *
- * <p>Updates go to the {@link UpdateJournal} first (durable when the append returns) and into the database in
- * batches ({@link JournalFolder}); whatever reads updates from the database folds the pending ones first (ADR 0007).
+ * <p>Updates go to the {@link UpdateJournal} first (durable when the append returns) and into their documents' logs
+ * in batches ({@link JournalFolder}); whatever reads a log folds the pending ones first (ADRs 0007, 0011).
  *
  * <p>Client id bindings (which user each Yjs client id belongs to, per document) are checked against the live
  * document's copy of them before an update is applied, and new ones travel in the update's journal record.
@@ -117,20 +119,34 @@ public final class H2DocumentStore implements DocumentStore {
 
     static H2DocumentStore over(String fileSystem, H2Database db, LiveDocuments live, Options options,
                                 long journalSegmentBytes) {
-        UpdateJournal journal = UpdateJournal.open(fileSystem, db.dataDir(), options.durability(),
-                journalSegmentBytes, entries -> JournalFolder.replay(db, entries), db::forceToDevice);
-        return new H2DocumentStore(db, new JournalFolder(journal, db, options.durability()), live, options.clock());
+        DocumentLogs logs = DocumentLogs.open(fileSystem, db.dataDir());
+        try {
+            LegacyUpdateRows.moveToLogs(db, logs);
+            UpdateJournal journal = UpdateJournal.open(fileSystem, db.dataDir(), options.durability(),
+                    journalSegmentBytes, entries -> JournalFolder.replay(db, logs, entries), () -> {
+                        logs.force();
+                        db.forceToDevice();
+                    });
+            return new H2DocumentStore(db, new JournalFolder(journal, logs, db, options.durability()), logs, live,
+                    options.clock());
+        } catch (RuntimeException | Error e) {
+            logs.close();
+            throw e;
+        }
     }
 
     private final H2Database db;
-    /** Takes updates first; the database gets them in batches. Flushed before anything reads updates from db. */
+    /** Takes updates first; the logs get them in batches. Flushed before anything reads a log. */
     private final JournalFolder journal;
+    private final DocumentLogs logs;
     private final LiveDocuments live;
     private final Clock clock;
 
-    H2DocumentStore(H2Database db, JournalFolder journal, LiveDocuments live, Clock clock) {
+    private H2DocumentStore(H2Database db, JournalFolder journal, DocumentLogs logs, LiveDocuments live,
+                            Clock clock) {
         this.db = db;
         this.journal = journal;
+        this.logs = logs;
         this.live = live;
         this.clock = clock;
     }
@@ -150,6 +166,7 @@ public final class H2DocumentStore implements DocumentStore {
             if (existing.isPresent()) {
                 return existing.get();
             }
+            logs.delete(docId); // left by a crash while a document with this id was being deleted
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO documents (id, workspace_id, owner_user_id,"
                     + " title, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, doc.id());
@@ -167,7 +184,7 @@ public final class H2DocumentStore implements DocumentStore {
     @Override
     public Optional<DocumentInfo> document(String docId) {
         requireId("document id", docId);
-        journal.flush(); // updated_at moves with the updates folded into the database
+        journal.flush(); // updated_at moves with the updates folded
         return db.transaction("reading document " + docId, false, c -> findDocument(c, docId));
     }
 
@@ -214,6 +231,7 @@ public final class H2DocumentStore implements DocumentStore {
                 }
             });
             live.evict(docId);
+            logs.delete(docId); // after the row: a crash in between leaves a file that nothing reads
             return deleted;
         } finally {
             lock.unlock();
@@ -261,11 +279,11 @@ public final class H2DocumentStore implements DocumentStore {
             List<ClockRange> added = added(before, after);
             long seq = current.lastSeq + 1;
             try {
-                // durable once journaled; the database gets it in the background (JournalFolder)
+                // durable once journaled; its log gets it in the background (JournalFolder)
                 journal.append(new UpdateJournal.Entry(docId, seq, userId, connectionId, serverTime, added,
                         List.copyOf(newClients), update));
             } catch (RuntimeException e) {
-                live.evict(docId); // the live document is ahead of the database now
+                live.evict(docId); // the live document is ahead of what is stored now
                 throw e;
             }
             current.lastSeq = seq;
@@ -381,51 +399,58 @@ public final class H2DocumentStore implements DocumentStore {
     /** The live document, rebuilt from snapshot + log on a cache miss. The caller holds the document's lock. */
     private Live live(String docId) {
         return live.get(docId, () -> {
-            journal.flush(); // the database must have every update of the document before it is rebuilt from it
-            return db.transaction("loading document " + docId, false, c -> rebuild(c, docId));
+            journal.flush(); // the log must have every update of the document before it is rebuilt from it
+            return rebuild(docId);
         });
     }
 
-    private static Live rebuild(Connection c, String docId) throws SQLException {
+    private Live rebuild(String docId) {
+        record Stored(byte[] snapshot, long snapshotSeq, Map<Long, String> owners) {
+        }
+        Stored stored = db.transaction("loading document " + docId, false, c -> {
+            byte[] snapshot;
+            long snapshotSeq;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT snapshot, snapshot_seq FROM documents WHERE id = ?")) {
+                ps.setString(1, docId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new NoSuchDocumentException(docId);
+                    }
+                    snapshot = rs.getBytes(1);
+                    snapshotSeq = rs.getLong(2);
+                }
+            }
+            // bindings made before the logs held them (schema 2 to 4); later ones travel in the log's records
+            Map<Long, String> owners = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT client_id, user_id FROM client_ids WHERE doc_id = ?")) {
+                ps.setString(1, docId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        owners.put(rs.getLong(1), rs.getString(2));
+                    }
+                }
+            }
+            return new Stored(snapshot, snapshotSeq, owners);
+        });
         // The server never edits a document itself, so this Doc's own client id is never written with.
         Doc doc = new Doc();
-        long snapshotSeq;
-        long lastSeq;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT snapshot, snapshot_seq, last_seq FROM documents WHERE id = ?")) {
-            ps.setString(1, docId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new NoSuchDocumentException(docId);
-                }
-                byte[] snapshot = rs.getBytes(1);
-                snapshotSeq = rs.getLong(2);
-                lastSeq = rs.getLong(3);
-                if (snapshot != null) {
-                    applyStored(doc, docId, "its snapshot (up to seq " + snapshotSeq + ")", snapshot);
-                }
-            }
+        if (stored.snapshot() != null) {
+            applyStored(doc, docId, "its snapshot (up to seq " + stored.snapshotSeq() + ")", stored.snapshot());
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT seq, body FROM updates WHERE doc_id = ? AND seq > ? ORDER BY seq")) {
-            ps.setString(1, docId);
-            ps.setLong(2, snapshotSeq);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    applyStored(doc, docId, "update seq " + rs.getLong(1), rs.getBytes(2));
-                }
+        long lastSeq = stored.snapshotSeq();
+        for (Decoded d : logs.read(docId)) {
+            Entry e = d.entry();
+            if (e.seq() > stored.snapshotSeq()) {
+                applyStored(doc, docId, "update seq " + e.seq(), d.bodyDropped() ? null : e.update());
             }
-        }
-        Map<Long, String> owners = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT client_id, user_id FROM client_ids WHERE doc_id = ?")) {
-            ps.setString(1, docId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    owners.put(rs.getLong(1), rs.getString(2));
-                }
+            for (long client : e.boundClients()) {
+                stored.owners().putIfAbsent(client, e.userId());
             }
+            lastSeq = Math.max(lastSeq, e.seq());
         }
-        return new Live(doc, lastSeq, owners);
+        return new Live(doc, lastSeq, stored.owners());
     }
 
     private static void applyStored(Doc doc, String docId, String what, byte[] update) {
@@ -448,57 +473,14 @@ public final class H2DocumentStore implements DocumentStore {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must not be negative: " + limit);
         }
-        journal.flush();
-        return db.transaction("reading the history of document " + docId, false, c -> {
-            requireDocument(c, docId);
-            return entries(c, docId, afterSeq, limit);
-        });
-    }
-
-    private static List<HistoryEntry> entries(Connection c, String docId, long afterSeq, int limit)
-            throws SQLException {
-        record Row(long seq, String user, String connection, Instant time, int length, boolean inSnapshot,
-                   byte[] clocks) {
-        }
-        List<Row> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT seq, user_id, connection_id, server_time, byte_length,"
-                + " body IS NULL, clocks FROM updates WHERE doc_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
-            ps.setString(1, docId);
-            ps.setLong(2, afterSeq);
-            ps.setInt(3, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3),
-                            rs.getObject(4, OffsetDateTime.class).toInstant(), rs.getInt(5), rs.getBoolean(6),
-                            rs.getBytes(7)));
-                }
+        List<HistoryEntry> out = new ArrayList<>();
+        for (Decoded d : records(docId, "reading the history of document " + docId)) {
+            if (out.size() == limit) {
+                break;
             }
-        }
-        if (rows.isEmpty()) {
-            return List.of();
-        }
-        // rows stored before schema migration 4 keep their ranges only in update_clocks
-        Map<Long, List<ClockRange>> ranges = new LinkedHashMap<>();
-        if (rows.stream().anyMatch(r -> r.clocks() == null)) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, client_id, clock_start, clock_end"
-                    + " FROM update_clocks WHERE doc_id = ? AND seq BETWEEN ? AND ? ORDER BY seq, client_id")) {
-                ps.setString(1, docId);
-                ps.setLong(2, rows.get(0).seq());
-                ps.setLong(3, rows.get(rows.size() - 1).seq());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ranges.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>())
-                                .add(new ClockRange(rs.getLong(2), rs.getInt(3), rs.getInt(4)));
-                    }
-                }
+            if (d.entry().seq() > afterSeq) {
+                out.add(historyEntry(d));
             }
-        }
-        List<HistoryEntry> out = new ArrayList<>(rows.size());
-        for (Row r : rows) {
-            List<ClockRange> added = r.clocks() != null ? ClockIndex.decode(r.clocks())
-                    : ranges.getOrDefault(r.seq(), List.of());
-            out.add(new HistoryEntry(r.seq(), r.user(), r.connection(), r.time(), r.length(), added,
-                    r.inSnapshot()));
         }
         return out;
     }
@@ -506,24 +488,30 @@ public final class H2DocumentStore implements DocumentStore {
     @Override
     public Optional<HistoryEntry> writerOf(String docId, long clientId, int clock) {
         requireId("document id", docId);
-        journal.flush();
-        return db.transaction("looking up who wrote " + clientId + ":" + clock + " in document " + docId, true, c -> {
-            requireDocument(c, docId);
-            ClockIndex.index(c, docId); // the updates folded since the last bulk indexing
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, clock_end FROM update_clocks"
-                    + " WHERE doc_id = ? AND client_id = ? AND clock_start <= ? ORDER BY clock_start DESC LIMIT 1")) {
-                ps.setString(1, docId);
-                ps.setLong(2, clientId);
-                ps.setInt(3, clock);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next() || clock >= rs.getInt(2)) {
-                        return Optional.empty();
-                    }
-                    List<HistoryEntry> entry = entries(c, docId, rs.getLong(1) - 1, 1);
-                    return entry.stream().findFirst();
+        for (Decoded d : records(docId, "looking up who wrote " + clientId + ":" + clock + " in document " + docId)) {
+            for (ClockRange r : d.entry().added()) {
+                if (r.clientId() == clientId && r.start() <= clock && clock < r.end()) {
+                    return Optional.of(historyEntry(d));
                 }
             }
+        }
+        return Optional.empty();
+    }
+
+    /** A document's log, everything journaled included. */
+    private List<Decoded> records(String docId, String what) {
+        journal.flush();
+        db.transaction(what, false, c -> {
+            requireDocument(c, docId);
+            return null;
         });
+        return logs.read(docId);
+    }
+
+    private static HistoryEntry historyEntry(Decoded d) {
+        Entry e = d.entry();
+        return new HistoryEntry(e.seq(), e.userId(), e.connectionId(), e.serverTime(), d.byteLength(), e.added(),
+                d.bodyDropped());
     }
 
     // ---- compaction ----
@@ -535,27 +523,32 @@ public final class H2DocumentStore implements DocumentStore {
         lock.lock();
         try {
             Live current = live(docId);
-            journal.flush(); // the snapshot replaces updates up to the database's last seq: it must be this one's
+            journal.flush(); // the snapshot replaces the log up to its last seq: it must be this one's
+            List<Decoded> records = logs.read(docId);
+            LogStats stats = stats(docId, records);
+            if (stats.logUpdates() == 0) {
+                return new Compaction(0, 0, stats.snapshotBytes());
+            }
             byte[] snapshot = Updates.encodeStateAsUpdate(current.doc); // includes content still waiting (pending)
-            return db.transaction("compacting document " + docId, true, c -> {
-                LogStats stats = stats(c, docId);
-                if (stats.logUpdates() == 0) {
-                    return new Compaction(0, 0, stats.snapshotBytes());
-                }
+            long upTo = stats.lastSeq();
+            db.transaction("compacting document " + docId, true, c -> {
                 try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE documents SET snapshot = ?, snapshot_seq = last_seq WHERE id = ?")) {
+                        "UPDATE documents SET snapshot = ?, snapshot_seq = ? WHERE id = ?")) {
                     ps.setBytes(1, snapshot);
-                    ps.setString(2, docId);
+                    ps.setLong(2, upTo);
+                    ps.setString(3, docId);
                     ps.executeUpdate();
                 }
-                try (PreparedStatement ps = c.prepareStatement(
-                        "UPDATE updates SET body = NULL WHERE doc_id = ? AND seq > ?")) {
-                    ps.setString(1, docId);
-                    ps.setLong(2, stats.snapshotSeq());
-                    ps.executeUpdate();
-                }
-                return new Compaction((int) stats.logUpdates(), stats.logBytes(), snapshot.length);
+                return null;
             });
+            // Only now that the snapshot is stored may the updates' bytes go; a crash in between leaves both, and
+            // a rebuild applies the snapshot and nothing after it.
+            List<byte[]> kept = new ArrayList<>(records.size());
+            for (Decoded d : records) {
+                kept.add(UpdateRecord.encodeWithoutBody(d.entry(), d.byteLength()));
+            }
+            logs.rewrite(docId, kept);
+            return new Compaction((int) stats.logUpdates(), stats.logBytes(), snapshot.length);
         } finally {
             lock.unlock();
         }
@@ -564,35 +557,34 @@ public final class H2DocumentStore implements DocumentStore {
     @Override
     public LogStats logStats(String docId) {
         requireId("document id", docId);
-        journal.flush();
-        return db.transaction("reading the log size of document " + docId, false, c -> stats(c, docId));
+        return stats(docId, records(docId, "reading the log size of document " + docId));
     }
 
-    private static LogStats stats(Connection c, String docId) throws SQLException {
-        long lastSeq;
-        long snapshotSeq;
-        long snapshotBytes;
-        try (PreparedStatement ps = c.prepareStatement("SELECT last_seq, snapshot_seq,"
-                + " COALESCE(OCTET_LENGTH(snapshot), 0) FROM documents WHERE id = ?")) {
-            ps.setString(1, docId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new NoSuchDocumentException(docId);
+    private LogStats stats(String docId, List<Decoded> records) {
+        long[] snapshot = db.transaction("reading the snapshot of document " + docId, false, c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT snapshot_seq, COALESCE(OCTET_LENGTH(snapshot), 0) FROM documents WHERE id = ?")) {
+                ps.setString(1, docId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new NoSuchDocumentException(docId);
+                    }
+                    return new long[] {rs.getLong(1), rs.getLong(2)};
                 }
-                lastSeq = rs.getLong(1);
-                snapshotSeq = rs.getLong(2);
-                snapshotBytes = rs.getLong(3);
+            }
+        });
+        long snapshotSeq = snapshot[0];
+        long lastSeq = snapshotSeq;
+        long updates = 0;
+        long bytes = 0;
+        for (Decoded d : records) {
+            lastSeq = Math.max(lastSeq, d.entry().seq());
+            if (d.entry().seq() > snapshotSeq) {
+                updates++;
+                bytes += d.byteLength();
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(byte_length), 0)"
-                + " FROM updates WHERE doc_id = ? AND seq > ?")) {
-            ps.setString(1, docId);
-            ps.setLong(2, snapshotSeq);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return new LogStats(lastSeq, snapshotSeq, snapshotBytes, rs.getLong(1), rs.getLong(2));
-            }
-        }
+        return new LogStats(lastSeq, snapshotSeq, snapshot[1], updates, bytes);
     }
 
     @Override
@@ -619,12 +611,16 @@ public final class H2DocumentStore implements DocumentStore {
     }
 
     static void requireDocument(Connection c, String docId) throws SQLException {
+        if (!documentExists(c, docId)) {
+            throw new NoSuchDocumentException(docId);
+        }
+    }
+
+    static boolean documentExists(Connection c, String docId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM documents WHERE id = ?")) {
             ps.setString(1, docId);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new NoSuchDocumentException(docId);
-                }
+                return rs.next();
             }
         }
     }

@@ -3,9 +3,10 @@ package dev.quire.server.storage;
 import java.nio.file.Path;
 
 /**
- * The server's embedded H2 database, {@code quire.mv.db} under the data directory, and the stores kept in it. One
- * file and one connection for everything, so a document, its access rules and the refresh tokens of its users are
- * backed up, restored and migrated together.
+ * The server's embedded H2 database, {@code quire.mv.db} under the data directory, and the stores kept in it (with
+ * the documents' update logs and the journal beside it, ADR 0011). One data directory and one connection for
+ * everything, so a document, its access rules and the refresh tokens of its users are backed up, restored and
+ * migrated together.
  */
 public final class H2Storage implements AutoCloseable {
 

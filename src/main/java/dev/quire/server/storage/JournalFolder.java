@@ -1,17 +1,13 @@
 package dev.quire.server.storage;
 
-import dev.quire.server.storage.StorageException.Reason;
 import dev.quire.server.storage.UpdateJournal.Entry;
+import dev.quire.server.storage.UpdateJournal.Journaled;
 import dev.quire.server.storage.UpdateJournal.Position;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -20,25 +16,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stores updates in the {@link UpdateJournal} as they come, and folds them into the database in the background, many
- * per transaction.
+ * Stores updates in the {@link UpdateJournal} as they come, and copies them into their documents' logs ({@link
+ * DocumentLogs}) in the background, many at a time; each document's last update time goes into the database once a
+ * second.
  *
- * <p>Readers of what the database holds about updates (history, attribution, a document's rebuild, compaction,
- * deletion) first call {@link #flush}, which folds everything journaled so far in the calling thread: so the
- * database is never seen behind the journal, and nobody waits for the background. Folding is idempotent (an entry
- * whose seq the document already has is skipped; one for a deleted document is dropped), which is what lets
- * recovery simply fold every segment left by the last run.
+ * <p>Readers of the logs (history, attribution, a document's rebuild, compaction, deletion) first call {@link
+ * #flush}, which folds everything journaled so far in the calling thread: so a log is never seen behind the journal,
+ * and nobody waits for the background. Folding is idempotent (an entry whose seq the log has already is skipped),
+ * which is what lets recovery simply fold every segment left by the last run.
+ *
+ * <p>A journal segment is deleted only once every entry in it is in the logs, the logs are forced to the device, and
+ * the database (with the update times) is too.
  *
  * <p>Locks: {@link #queue}'s monitor is held for a journal write and its enqueueing together, so every written entry
  * is queued, in the journal's order; {@link #foldLock} is held by whoever folds, and only it removes entries from
- * the queue, after their transaction committed. The database's own lock is taken inside the fold lock. Writers hold
- * their document's lock (H2DocumentStore) while they journal, and readers while they flush; folding never takes a
+ * the queue, after they are in their logs. The database's own lock is taken inside the fold lock. Writers hold their
+ * document's lock (H2DocumentStore) while they journal, and readers while they flush; folding never takes a
  * document's lock, so none of them can deadlock with the background.
  */
 final class JournalFolder implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(JournalFolder.class);
 
-    /** How long the background lets a batch gather once an entry waits (a fold costs about the same for 1 or 100). */
+    /** How long the background lets a batch gather once an entry waits. */
     static final long GATHER_MILLIS = 100;
     /** Folded at once, without waiting for {@link #GATHER_MILLIS}, once this many entries wait. */
     static final int BATCH = 512;
@@ -47,17 +46,18 @@ final class JournalFolder implements AutoCloseable {
     /** With PROCESS_CRASH, the journal is forced to the device at most this long after a write (as H2Housekeeping). */
     static final long SYNC_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /**
-     * Folds are committed without writing the file ({@link H2Database#journaledTransaction}); the background writes
-     * them out at most this long after, so that a restart replays little and unsaved pages do not pile up in memory.
+     * Documents' update times are written to the database at most this long after their updates (in one transaction
+     * for all of them), and that transaction is written to the file with the next one due after it.
      */
     static final long STORE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** After a failed background fold, wait this long before trying again. */
     private static final long RETRY_MILLIS = 1000;
 
-    private record Queued(Entry entry, long segment) {
+    private record Queued(Entry entry, byte[] record, long segment) {
     }
 
     private final UpdateJournal journal;
+    private final DocumentLogs logs;
     private final H2Database db;
     private final Durability durability;
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
@@ -66,8 +66,9 @@ final class JournalFolder implements AutoCloseable {
     private volatile boolean closed;
     private long folds;
 
-    JournalFolder(UpdateJournal journal, H2Database db, Durability durability) {
+    JournalFolder(UpdateJournal journal, DocumentLogs logs, H2Database db, Durability durability) {
         this.journal = journal;
+        this.logs = logs;
         this.db = db;
         this.durability = durability;
         this.retiredBefore = journal.currentSegment() - 1;
@@ -76,29 +77,38 @@ final class JournalFolder implements AutoCloseable {
         background.start();
     }
 
-    /** Recovery: folds what a segment left by the last run holds (most of it usually folded already). */
-    static void replay(H2Database db, List<Entry> entries) {
-        for (int i = 0; i < entries.size(); i += BATCH) {
-            List<Entry> batch = entries.subList(i, Math.min(entries.size(), i + BATCH));
-            db.journaledTransaction("replaying " + batch.size() + " journaled updates", c -> {
-                fold(c, batch);
-                return null;
-            });
+    /**
+     * Recovery: folds what a segment left by the last run holds (most of it usually folded already). Entries of
+     * documents deleted since are dropped.
+     */
+    static void replay(H2Database db, DocumentLogs logs, List<Journaled> entries) {
+        Map<String, Boolean> exists = new HashMap<>();
+        Map<String, Instant> times = new HashMap<>();
+        for (Journaled j : entries) {
+            Entry e = j.entry();
+            boolean live = exists.computeIfAbsent(e.docId(), id -> db.transaction("replaying the update journal",
+                    false, c -> H2DocumentStore.documentExists(c, id)));
+            if (live) {
+                logs.append(e, j.record());
+                times.merge(e.docId(), e.serverTime(), (a, b) -> a.isAfter(b) ? a : b);
+            }
         }
+        writeTimes(db, times);
     }
 
     /**
-     * Journals an update and returns once it is as durable as the store promises; the database gets it later. On
-     * failure nothing of it is journaled (and it will never reach the database).
+     * Journals an update and returns once it is as durable as the store promises; its log gets it later. On failure
+     * nothing of it is journaled (and it will never reach the log).
      */
     void append(Entry entry) {
         if (queuedCount() >= MAX_QUEUED) {
             flush(); // folding fell behind: fold here rather than queue without bound
         }
+        byte[] record = UpdateRecord.encode(entry);
         Position at;
         synchronized (queue) {
-            at = journal.append(entry);
-            queue.add(new Queued(entry, at.segment()));
+            at = journal.append(entry, record);
+            queue.add(new Queued(entry, record, at.segment()));
             if (queue.size() == 1 || queue.size() == BATCH) {
                 queue.notifyAll();
             }
@@ -108,11 +118,15 @@ final class JournalFolder implements AutoCloseable {
         }
     }
 
-    /** Folds everything journaled so far into the database, in this thread; then the database is up to date. */
+    /**
+     * Folds everything journaled so far into the logs, and the documents' update times into the database, in this
+     * thread; then both are up to date.
+     */
     void flush() {
         foldLock.lock();
         try {
             foldQueued();
+            writeTimes();
         } finally {
             foldLock.unlock();
         }
@@ -124,13 +138,24 @@ final class JournalFolder implements AutoCloseable {
         }
     }
 
+    /** Guarded by foldLock: the latest update time of each document folded since the times were last written. */
+    private final Map<String, Instant> unwrittenTimes = new HashMap<>();
+    private long timesWrittenAt = System.nanoTime();
+
+    /** Guarded by foldLock: whether commits wait to be written to the file, and when it was last written. */
+    private boolean unstored;
+    private long storedAt = System.nanoTime();
+
+    /** Guarded by foldLock: the segments up to this one are deleted (or never existed). */
+    private long retiredBefore;
+
     /** Holds foldLock. */
     private void foldQueued() {
         while (true) {
-            List<Entry> batch = new ArrayList<>();
+            List<Queued> batch = new ArrayList<>();
             synchronized (queue) {
                 for (Queued q : queue) {
-                    batch.add(q.entry());
+                    batch.add(q);
                     if (batch.size() == BATCH) {
                         break;
                     }
@@ -139,13 +164,12 @@ final class JournalFolder implements AutoCloseable {
             if (batch.isEmpty()) {
                 return;
             }
-            db.journaledTransaction("storing " + batch.size() + " journaled updates in the database", c -> {
-                fold(c, batch);
-                return null;
-            });
+            for (Queued q : batch) {
+                // Failing part-way is fine: a retry skips what its log has already.
+                logs.append(q.entry(), q.record());
+                unwrittenTimes.merge(q.entry().docId(), q.entry().serverTime(), (a, b) -> a.isAfter(b) ? a : b);
+            }
             folds++;
-            unstored = true;
-            unindexed += batch.size();
             long oldestNeeded;
             synchronized (queue) {
                 for (int i = 0; i < batch.size(); i++) {
@@ -157,88 +181,50 @@ final class JournalFolder implements AutoCloseable {
         }
     }
 
-    /** Guarded by foldLock: folded updates not yet in the clock index, and since when (System.nanoTime). */
-    private int unindexed;
-    private long unindexedSince = System.nanoTime();
+    /** Holds foldLock. Writes the update times folded so far into the database (the journal can redo them). */
+    private void writeTimes() {
+        if (!unwrittenTimes.isEmpty()) {
+            writeTimes(db, unwrittenTimes);
+            unwrittenTimes.clear();
+            unstored = true;
+        }
+        timesWrittenAt = System.nanoTime();
+    }
 
-    /** Guarded by foldLock: whether commits wait to be written to the file, and when it was last written. */
-    private boolean unstored;
-    private long storedAt = System.nanoTime();
+    private static void writeTimes(H2Database db, Map<String, Instant> times) {
+        if (times.isEmpty()) {
+            return;
+        }
+        db.journaledTransaction("noting the update times of " + times.size() + " documents", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE documents SET updated_at = ? WHERE id = ? AND updated_at < ?")) {
+                for (Map.Entry<String, Instant> t : times.entrySet()) {
+                    ps.setObject(1, H2DocumentStore.utc(t.getValue()));
+                    ps.setString(2, t.getKey());
+                    ps.setObject(3, H2DocumentStore.utc(t.getValue()));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
 
-    /** Guarded by foldLock: the segments up to this one are deleted (or never existed). */
-    private long retiredBefore;
-
-    /** Deletes journal segments whose every entry is in the database, once the database is on the device. */
+    /**
+     * Deletes journal segments whose every entry is in the logs, once the logs and the database are on the device.
+     * Holds foldLock.
+     */
     private void retireSegmentsBefore(long segment) {
         if (segment <= retiredBefore + 1) {
             return; // nothing new to retire: the segment before `segment` is gone already (or there is none)
         }
+        logs.force();
+        writeTimes();
         db.forceToDevice();
+        unstored = false;
+        storedAt = System.nanoTime();
         journal.deleteBefore(segment);
         retiredBefore = segment - 1;
-    }
-
-    /** Writes a batch of entries (in journal order) into the database's updates, clocks and client bindings. */
-    private static void fold(Connection c, List<Entry> batch) throws SQLException {
-        Map<String, Long> lastSeq = new HashMap<>();
-        Map<String, Instant> lastTime = new LinkedHashMap<>();
-        try (PreparedStatement seqOf = c.prepareStatement("SELECT last_seq FROM documents WHERE id = ?");
-             PreparedStatement updates = c.prepareStatement("INSERT INTO updates (doc_id, seq, user_id,"
-                     + " connection_id, server_time, byte_length, body, clocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-             PreparedStatement bindings = c.prepareStatement(
-                     "INSERT INTO client_ids (doc_id, client_id, user_id) VALUES (?, ?, ?)")) {
-            for (Entry e : batch) {
-                if (!lastSeq.containsKey(e.docId())) {
-                    seqOf.setString(1, e.docId());
-                    try (ResultSet rs = seqOf.executeQuery()) {
-                        lastSeq.put(e.docId(), rs.next() ? rs.getLong(1) : null);
-                    }
-                }
-                Long last = lastSeq.get(e.docId());
-                if (last == null || e.seq() <= last) {
-                    continue; // the document was deleted since, or the entry was folded before (recovery)
-                }
-                if (e.seq() != last + 1) {
-                    throw new StorageException(Reason.CORRUPT, "the update journal has update " + e.seq()
-                            + " of document " + e.docId() + " but the database stops at " + last
-                            + "; restore the data directory from a backup");
-                }
-                lastSeq.put(e.docId(), e.seq());
-                lastTime.put(e.docId(), e.serverTime());
-                addUpdate(updates, bindings, e);
-            }
-            updates.executeBatch();
-            bindings.executeBatch();
-        }
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE documents SET last_seq = ?, updated_at = ? WHERE id = ?")) {
-            for (Map.Entry<String, Instant> d : lastTime.entrySet()) {
-                ps.setLong(1, lastSeq.get(d.getKey()));
-                ps.setObject(2, H2DocumentStore.utc(d.getValue()));
-                ps.setString(3, d.getKey());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private static void addUpdate(PreparedStatement updates, PreparedStatement bindings, Entry e)
-            throws SQLException {
-        updates.setString(1, e.docId());
-        updates.setLong(2, e.seq());
-        updates.setString(3, e.userId());
-        updates.setString(4, e.connectionId());
-        updates.setObject(5, H2DocumentStore.utc(e.serverTime()));
-        updates.setInt(6, e.update().length);
-        updates.setBytes(7, e.update());
-        updates.setBytes(8, ClockIndex.encode(e.added())); // indexed by client later, in bulk (ClockIndex)
-        updates.addBatch();
-        for (long client : e.boundClients()) {
-            bindings.setString(1, e.docId());
-            bindings.setLong(2, client);
-            bindings.setString(3, e.userId());
-            bindings.addBatch();
-        }
     }
 
     // ---- the background ----
@@ -250,8 +236,7 @@ final class JournalFolder implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                flush();
-                indexIfDue();
+                foldAndWriteTimesIfDue();
                 storeIfDue();
                 if (durability == Durability.PROCESS_CRASH) {
                     journal.forceIfOlderThan(SYNC_INTERVAL_NANOS);
@@ -270,27 +255,20 @@ final class JournalFolder implements AutoCloseable {
         }
     }
 
-    /** Fills the clock index from the folded updates once enough wait, or they waited long enough. */
-    private void indexIfDue() {
+    /** Folds what is queued; writes the update times once {@link #STORE_INTERVAL_NANOS} passed since the last. */
+    private void foldAndWriteTimesIfDue() {
         foldLock.lock();
         try {
-            if (unindexed == 0) {
-                unindexedSince = System.nanoTime();
-                return;
+            foldQueued();
+            if (System.nanoTime() - timesWrittenAt >= STORE_INTERVAL_NANOS) {
+                writeTimes();
             }
-            if (unindexed < ClockIndex.BACKLOG && System.nanoTime() - unindexedSince < ClockIndex.MAX_DELAY_NANOS) {
-                return;
-            }
-            db.journaledTransaction("indexing the clocks of " + unindexed + " updates", ClockIndex::indexAll);
-            unstored = true;
-            unindexed = 0;
-            unindexedSince = System.nanoTime();
         } finally {
             foldLock.unlock();
         }
     }
 
-    /** Writes the folds committed since the last write to the file, once {@link #STORE_INTERVAL_NANOS} passed. */
+    /** Writes the update times committed since the last write to the file, once {@link #STORE_INTERVAL_NANOS} passed. */
     private void storeIfDue() {
         foldLock.lock();
         try {
@@ -327,7 +305,7 @@ final class JournalFolder implements AutoCloseable {
         }
     }
 
-    /** For tests: database transactions that folded entries. */
+    /** For tests: batches of entries folded into the logs. */
     long foldCount() {
         foldLock.lock();
         try {
@@ -352,7 +330,11 @@ final class JournalFolder implements AutoCloseable {
         try {
             flush();
         } finally {
-            journal.close();
+            try {
+                logs.close();
+            } finally {
+                journal.close();
+            }
         }
     }
 }

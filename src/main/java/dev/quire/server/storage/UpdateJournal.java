@@ -1,10 +1,6 @@
 package dev.quire.server.storage;
 
 import dev.quire.server.storage.StorageException.Reason;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,7 +13,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.zip.CRC32C;
 import org.h2.store.fs.FilePath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,20 +20,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The write-ahead journal of stored updates: an append-only file that takes an update (with its attribution) in one
  * write, so that the update is as durable as {@link Durability} says before it is acknowledged or relayed, while
- * the database gets it later, many at a time ({@link JournalFolder}).
+ * its document's log gets it later, many at a time ({@link JournalFolder}, {@link DocumentLogs}).
  *
  * <p>Why: storing each update in H2 before relaying it cost ~0.6 ms of CPU and ~100 KB of garbage per update (one
  * MVStore chunk per commit, every B-tree page from leaf to root copied and written), which under issue 5's load was
  * most of the server's CPU and the whole of its latency tail (bench/README.md). An append here is one small write
- * system call; folding a hundred updates into the database costs about what one did.
+ * system call.
  *
  * <p>Layout: files {@code journal/NNNNNNNNNNNN.log} ("segments") under the data directory, each starting with
- * {@link #MAGIC}, then records {@code [int length][int CRC32C of the payload][payload]}. A new segment starts when
- * the current one passes {@link #SEGMENT_BYTES}; a segment is deleted once every update in it is in the database
- * and the database is on the device. Files are opened through H2's file system layer so that the fault-injecting
+ * {@link #MAGIC}, then records ({@link UpdateRecord}). A new segment starts when the current one passes {@link
+ * #SEGMENT_BYTES}; a segment is deleted once every update in it is in its document's log and the logs and the
+ * database are on the device. Files are opened through H2's file system layer so that the fault-injecting
  * file systems of the tests reach the journal too.
  *
- * <p>Recovery ({@link #recover}): every segment is read in order. A record cut short at the very end of the last
+ * <p>Recovery (in {@link #open}): every segment is read in order. A record cut short at the very end of the last
  * segment is what a crash during its write leaves (a power loss, since a {@code kill -9} cannot interrupt a write
  * system call): such a tail was never acknowledged, and is dropped with a warning. Anything else that does not read
  * back (a bad checksum inside the file, an impossible length) is damage, and opening fails with {@link
@@ -53,17 +48,17 @@ final class UpdateJournal implements AutoCloseable {
     static final byte[] MAGIC = "QUIREJ1\n".getBytes(StandardCharsets.US_ASCII);
     /** A segment is closed and a new one started once it is this long (16 MiB: a few seconds of heavy load). */
     static final long SEGMENT_BYTES = 16L << 20;
-    /** No record is longer: an update is at most the sync server's 16 MiB frame, plus ids and clock ranges. */
-    private static final int MAX_RECORD = 64 << 20;
-    private static final byte FORMAT = 1;
-
-    /** One stored update: what {@link JournalFolder} writes into the database's updates, clocks and bindings. */
+    /** One stored update, with its attribution and the client ids it binds to its user. */
     record Entry(String docId, long seq, String userId, String connectionId, Instant serverTime,
                  List<ClockRange> added, List<Long> boundClients, byte[] update) {
         @Override
         public String toString() {
             return "Entry[" + docId + " seq " + seq + ", " + update.length + " bytes]";
         }
+    }
+
+    /** An entry read back, with its record as written ({@link UpdateRecord}). */
+    record Journaled(Entry entry, byte[] record) {
     }
 
     /** Where a record ends: its segment and the offset just after it. */
@@ -97,20 +92,20 @@ final class UpdateJournal implements AutoCloseable {
 
     /**
      * Opens the journal in {@code dataDir/journal}, first handing over what a previous run left there (journaled,
-     * but perhaps not yet in the database).
+     * but perhaps not yet in the document logs).
      *
      * @param segmentBytes  a segment is closed and the next one started once it is this long
      * @param replay        gets the updates of each existing segment, oldest segment first
-     * @param beforeDelete  runs once every segment was replayed, before they are deleted: makes the database durable
+     * @param beforeDelete  runs once every segment was replayed, before they are deleted: makes the logs durable
      */
     static UpdateJournal open(String fileSystem, Path dataDir, Durability durability, long segmentBytes,
-                              Consumer<List<Entry>> replay, Runnable beforeDelete) {
+                              Consumer<List<Journaled>> replay, Runnable beforeDelete) {
         UpdateJournal journal = new UpdateJournal(fileSystem, dataDir.resolve("journal"), durability, segmentBytes);
         journal.start(replay, beforeDelete);
         return journal;
     }
 
-    private void start(Consumer<List<Entry>> replay, Runnable beforeDelete) {
+    private void start(Consumer<List<Journaled>> replay, Runnable beforeDelete) {
         TreeMap<Long, FilePath> existing;
         try {
             FilePath d = path(dir);
@@ -157,7 +152,7 @@ final class UpdateJournal implements AutoCloseable {
 
     // ---- reading back ----
 
-    private List<Entry> read(FilePath file, boolean last) {
+    private List<Journaled> read(FilePath file, boolean last) {
         byte[] bytes;
         try (FileChannel ch = file.open("r")) {
             long length = ch.size();
@@ -172,7 +167,7 @@ final class UpdateJournal implements AutoCloseable {
         } catch (IOException e) {
             throw StorageErrors.failure(dir, "reading the update journal " + file.getName(), e);
         }
-        List<Entry> entries = new ArrayList<>();
+        List<Journaled> entries = new ArrayList<>();
         if (bytes.length < MAGIC.length) {
             if (last) {
                 return entries; // created just before a crash, before its header reached the disk
@@ -192,7 +187,7 @@ final class UpdateJournal implements AutoCloseable {
             }
             int length = in.getInt();
             int crc = in.getInt();
-            if (length <= 0 || length > MAX_RECORD) {
+            if (length <= 0 || length > UpdateRecord.MAX_LENGTH) {
                 if (last && allZero(bytes, at)) { // the file grew, but the record never reached it
                     tornTail(file, true, at, bytes.length);
                     break;
@@ -203,9 +198,7 @@ final class UpdateJournal implements AutoCloseable {
                 tornTail(file, last, at, bytes.length);
                 break;
             }
-            CRC32C check = new CRC32C();
-            check.update(bytes, in.position(), length);
-            if ((int) check.getValue() != crc) {
+            if (!UpdateRecord.checksumMatches(bytes, in.position(), length, crc)) {
                 if (last && in.position() + length == bytes.length) {
                     tornTail(file, true, at, bytes.length); // the last record, partly written when the power went
                     break;
@@ -213,7 +206,11 @@ final class UpdateJournal implements AutoCloseable {
                 throw corrupt(file, at, "a record's checksum does not match its bytes");
             }
             try {
-                entries.add(decode(bytes, in.position(), length));
+                UpdateRecord.Decoded d = UpdateRecord.decode(bytes, in.position(), length);
+                if (d.bodyDropped()) {
+                    throw new IOException("a journal record without its update");
+                }
+                entries.add(new Journaled(d.entry(), Arrays.copyOfRange(bytes, at, in.position() + length)));
             } catch (IOException | RuntimeException e) {
                 throw corrupt(file, at, "a record does not decode (" + e.getMessage() + ")");
             }
@@ -244,75 +241,6 @@ final class UpdateJournal implements AutoCloseable {
                 + " is damaged at byte " + offset + ": " + why + "; restore the data directory from a backup");
     }
 
-    // ---- the record format ----
-
-    static byte[] encode(Entry e) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + e.update().length);
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(0); // length and checksum, filled in below
-            out.writeInt(0);
-            out.writeByte(FORMAT);
-            out.writeUTF(e.docId());
-            out.writeLong(e.seq());
-            out.writeUTF(e.userId());
-            out.writeUTF(e.connectionId());
-            out.writeLong(e.serverTime().getEpochSecond());
-            out.writeInt(e.serverTime().getNano());
-            out.writeInt(e.added().size());
-            for (ClockRange r : e.added()) {
-                out.writeLong(r.clientId());
-                out.writeInt(r.start());
-                out.writeInt(r.end());
-            }
-            out.writeInt(e.boundClients().size());
-            for (long c : e.boundClients()) {
-                out.writeLong(c);
-            }
-            out.writeInt(e.update().length);
-            out.write(e.update());
-        } catch (IOException impossible) {
-            throw new IllegalStateException(impossible); // a ByteArrayOutputStream does not fail
-        }
-        byte[] record = bytes.toByteArray();
-        int length = record.length - 8;
-        CRC32C crc = new CRC32C();
-        crc.update(record, 8, length);
-        ByteBuffer.wrap(record).putInt(length).putInt((int) crc.getValue());
-        return record;
-    }
-
-    private static Entry decode(byte[] bytes, int offset, int length) throws IOException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, offset, length));
-        int format = in.readUnsignedByte();
-        if (format != FORMAT) {
-            throw new IOException("unknown record format " + format);
-        }
-        String docId = in.readUTF();
-        long seq = in.readLong();
-        String userId = in.readUTF();
-        String connectionId = in.readUTF();
-        Instant time = Instant.ofEpochSecond(in.readLong(), in.readInt());
-        int ranges = in.readInt();
-        List<ClockRange> added = new ArrayList<>(Math.min(ranges, 1024));
-        for (int i = 0; i < ranges; i++) {
-            added.add(new ClockRange(in.readLong(), in.readInt(), in.readInt()));
-        }
-        int bound = in.readInt();
-        List<Long> clients = new ArrayList<>(Math.min(bound, 1024));
-        for (int i = 0; i < bound; i++) {
-            clients.add(in.readLong());
-        }
-        int updateLength = in.readInt();
-        if (updateLength < 0 || updateLength > in.available()) {
-            throw new IOException("an update length of " + updateLength + " does not fit the record");
-        }
-        byte[] update = in.readNBytes(updateLength);
-        if (in.available() != 0) {
-            throw new IOException(in.available() + " bytes left over");
-        }
-        return new Entry(docId, seq, userId, connectionId, time, List.copyOf(added), List.copyOf(clients), update);
-    }
-
     // ---- writing ----
 
     private void openSegment(long n) {
@@ -332,11 +260,11 @@ final class UpdateJournal implements AutoCloseable {
     }
 
     /**
-     * Writes an update's record. With {@link Durability#PROCESS_CRASH} it is then as durable as promised (the
+     * Writes an update's record ({@link UpdateRecord#encode}). With {@link Durability#PROCESS_CRASH} it is then as durable as promised (the
      * operating system has it); with {@link Durability#POWER_LOSS} the caller must also {@link #awaitDurable} it.
      * If the write fails, the file is cut back to where it was, so nothing half-written stays in it.
      */
-    synchronized Position append(Entry e) {
+    synchronized Position append(Entry e, byte[] record) {
         if (closed) {
             throw new StorageException(Reason.CLOSED, "storing an update for document " + e.docId()
                     + " failed: the store is closed");
@@ -353,7 +281,6 @@ final class UpdateJournal implements AutoCloseable {
         if (size >= segmentBytes) {
             roll();
         }
-        byte[] record = encode(e);
         long start = size;
         try {
             writeFully(ByteBuffer.wrap(record), start);
@@ -445,7 +372,7 @@ final class UpdateJournal implements AutoCloseable {
         return segment;
     }
 
-    /** Deletes the segments before {@code segment}: every update in them is in the database, on the device. */
+    /** Deletes the segments before {@code segment}: every update in them is in its log, on the device. */
     synchronized void deleteBefore(long segment) {
         for (var e : segments().headMap(segment).entrySet()) {
             e.getValue().delete();

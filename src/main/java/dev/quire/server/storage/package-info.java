@@ -2,15 +2,16 @@
  * Storage of the reference server: documents, their update logs and who wrote what, behind {@link
  * dev.quire.server.storage.DocumentStore} so that a networked database can replace the embedded one later.
  *
- * <p>{@link dev.quire.server.storage.H2DocumentStore} keeps everything in one embedded H2 file under the server's
- * data directory. A document is a snapshot (one Yjs update) plus the updates stored after it; each stored update
- * keeps its user id, connection id, server time and the clock ranges it added, and {@code compact} folds the log
- * into the snapshot while keeping those attribution rows.
+ * <p>{@link dev.quire.server.storage.H2DocumentStore} keeps everything under the server's data directory: metadata
+ * and snapshots in one embedded H2 file, each document's updates in a log file of its own ({@code DocumentLogs}). A
+ * document is a snapshot (one Yjs update) plus the updates stored after it; each stored update keeps its user id,
+ * connection id, server time and the clock ranges it added, and {@code compact} folds the log into the snapshot
+ * while keeping those attribution records.
  *
  * <p>An update is acknowledged only after {@code appendUpdate} returns, and it returns only after its record has
  * been written to the update journal ({@code UpdateJournal}), so a {@code kill -9} of the server never loses an
- * acknowledged update (see {@link dev.quire.server.storage.Durability}); the journal is folded into the H2 file in
- * the background, many updates per transaction, and replayed on open (ADR 0007). Every update is applied to the
+ * acknowledged update (see {@link dev.quire.server.storage.Durability}); the journal is folded into the document
+ * logs in the background and replayed on open (ADRs 0007, 0011). Every update is applied to the
  * document's current state before it is stored, so nothing that the document core cannot read is ever stored.
  *
  * <p>{@link dev.quire.server.storage.WorkspaceStore} keeps workspaces and document shares in the same file, so a

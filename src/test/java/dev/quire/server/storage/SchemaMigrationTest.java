@@ -19,7 +19,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A database written at schema version 1 opens under the current schema with its data intact. */
+/**
+ * A database written at schema version 1 opens under the current schema with its data intact, its update rows moved
+ * into the document logs.
+ */
 class SchemaMigrationTest {
     private static final OffsetDateTime T = OffsetDateTime.of(2026, 11, 1, 9, 0, 0, 0, ZoneOffset.UTC);
 
@@ -57,18 +60,72 @@ class SchemaMigrationTest {
                     () -> docs.appendUpdate("doc-1", forged, "mallory", "c", Instant.now()));
             assertTrue(docs.appendUpdate("doc-1", forged, "alice", "c", Instant.now()).stored());
 
-            // migration 4: old rows keep their ranges in update_clocks, new ones carry them in the row, and a
-            // writer lookup indexes what the bulk indexer has not reached yet
+            // rows of version 1 kept their ranges in update_clocks; they moved with the rows
             List<HistoryEntry> history = docs.history("doc-1");
             assertEquals(List.of(new ClockRange(11, 0, 20)), history.get(0).added());
             assertEquals(List.of(new ClockRange(11, 20, 21)), history.get(2).added());
             assertEquals(3, docs.writerOf("doc-1", 11, 20).orElseThrow().seq());
             assertEquals(1, docs.writerOf("doc-1", 11, 19).orElseThrow().seq());
         }
-        try (Connection c = connect(); Statement st = c.createStatement();
-             var rs = st.executeQuery("SELECT MAX(version) FROM schema_version")) {
-            rs.next();
-            assertEquals(Schema.latestVersion(), rs.getInt(1));
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            try (var rs = st.executeQuery("SELECT MAX(version) FROM schema_version")) {
+                rs.next();
+                assertEquals(Schema.latestVersion(), rs.getInt(1));
+            }
+            try (var rs = st.executeQuery("SELECT COUNT(*) FROM updates")) {
+                rs.next();
+                assertEquals(0, rs.getInt(1), "the rows moved into the document's log");
+            }
+        }
+        // moved once: the next open finds the log alone, with its attribution and the new update
+        try (H2Storage storage = H2Storage.open(dir, H2DocumentStore.Options.defaults())) {
+            List<HistoryEntry> history = storage.documents().history("doc-1");
+            assertEquals(List.of("alice", "bob", "alice"), history.stream().map(HistoryEntry::userId).toList());
+            assertEquals(List.of(new ClockRange(22, 0, 5)), history.get(1).added());
+            assertEquals("bob", storage.documents().writerOf("doc-1", 22, 4).orElseThrow().userId());
+        }
+    }
+
+    /** Version 4 rows: one compacted into the snapshot (no bytes), one whose clocks are in its row only. */
+    @Test
+    void aVersionFourDatabasesCompactedAndUnindexedRowsMoveWithTheirLengthsAndClocks() throws Exception {
+        Editor alice = new Editor(11);
+        byte[] u1 = alice.edit(t -> t.insert(0, "compacted"));
+        byte[] u2 = alice.edit(t -> t.insert(9, "!"));
+        writeVersionOne(List.of(new Row(1, "alice", u1, new ClockRange(11, 0, 9))));
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            for (int v = 2; v <= 4; v++) {
+                for (String sql : Schema.MIGRATIONS.get(v - 1).statements()) {
+                    st.execute(sql);
+                }
+                st.execute("INSERT INTO schema_version VALUES (" + v + ", 'v" + v + "', CURRENT_TIMESTAMP)");
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE documents SET snapshot = ?, snapshot_seq = 1, last_seq = 2 WHERE id = 'doc-1'")) {
+                ps.setBytes(1, u1);
+                ps.executeUpdate();
+            }
+            st.execute("UPDATE updates SET body = NULL WHERE seq = 1");
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO updates (doc_id, seq, user_id, connection_id,"
+                    + " server_time, byte_length, body, clocks) VALUES ('doc-1', 2, 'alice', 'c', ?, ?, ?, ?)")) {
+                ps.setObject(1, T);
+                ps.setInt(2, u2.length);
+                ps.setBytes(3, u2);
+                ps.setBytes(4, java.nio.ByteBuffer.allocate(20).putInt(1).putLong(11).putInt(9).putInt(10).array());
+                ps.executeUpdate();
+            }
+        }
+        try (H2Storage storage = H2Storage.open(dir, H2DocumentStore.Options.defaults())) {
+            DocumentStore docs = storage.documents();
+            assertArrayEquals(Updates.encodeStateAsUpdate(alice.doc), docs.loadState("doc-1"));
+            List<HistoryEntry> history = docs.history("doc-1");
+            assertEquals(List.of(true, false), history.stream().map(HistoryEntry::inSnapshot).toList());
+            assertEquals(u1.length, history.get(0).byteLength(), "the compacted update's length stays");
+            assertEquals(List.of(new ClockRange(11, 9, 10)), history.get(1).added());
+            assertEquals(2, docs.writerOf("doc-1", 11, 9).orElseThrow().seq());
+            assertEquals(1, docs.writerOf("doc-1", 11, 8).orElseThrow().seq());
+            LogStats stats = docs.logStats("doc-1");
+            assertEquals(List.of(2L, 1L, 1L), List.of(stats.lastSeq(), stats.snapshotSeq(), stats.logUpdates()));
         }
     }
 

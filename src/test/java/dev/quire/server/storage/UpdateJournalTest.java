@@ -118,8 +118,9 @@ class UpdateJournalTest {
                 List<ClockRange> added = new ArrayList<>();
                 meta.to().forEach((client, end) -> added.add(new ClockRange(client,
                         meta.from().getOrDefault(client, 0), end)));
-                journal.append(new UpdateJournal.Entry(id, i + 1, "alice", "c1", T.plusSeconds(i), added,
-                        i == 0 ? List.of(7L) : List.of(), updates.get(i)));
+                UpdateJournal.Entry e = new UpdateJournal.Entry(id, i + 1, "alice", "c1", T.plusSeconds(i), added,
+                        i == 0 ? List.of(7L) : List.of(), updates.get(i));
+                journal.append(e, UpdateRecord.encode(e));
             }
         }
         return id;
@@ -156,7 +157,7 @@ class UpdateJournalTest {
         List<byte[]> updates = edits(3);
         String id = crashWithJournaled(updates);
         Path segment = onlySegment();
-        byte[] partial = UpdateJournal.encode(new UpdateJournal.Entry(id, 4, "alice", "c1", T, List.of(), List.of(),
+        byte[] partial = UpdateRecord.encode(new UpdateJournal.Entry(id, 4, "alice", "c1", T, List.of(), List.of(),
                 alice.edit(t -> t.insert(0, "lost"))));
         Files.write(segment, java.util.Arrays.copyOf(partial, partial.length / 2), StandardOpenOption.APPEND);
 
