@@ -8,10 +8,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -45,7 +47,7 @@ final class DocumentLogs implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DocumentLogs.class);
 
     static final byte[] MAGIC = "QUIREL1\n".getBytes(StandardCharsets.US_ASCII);
-    static final int OPEN_FILES = 64;
+    static final int OPEN_FILES = 128;
 
     /** A log open for appending: where it ends and the last seq in it. */
     private static final class Open {
@@ -65,6 +67,13 @@ final class DocumentLogs implements AutoCloseable {
     private final Path dir;
     /** Least recently used first. */
     private final LinkedHashMap<String, Open> open = new LinkedHashMap<>(16, 0.75f, true);
+    /**
+     * Where each log closed in this run ended, and its last seq: reopened, it needs no scan (only the first opening
+     * after a start can meet a torn tail). Dropped when the log is deleted, rewritten or fails.
+     */
+    private final Map<String, long[]> closedEnds = new HashMap<>();
+    /** Whether a log file was created or renamed since the directory was last forced. */
+    private boolean directoryChanged;
     private boolean closed;
 
     private DocumentLogs(String fileSystem, Path dir) {
@@ -117,8 +126,12 @@ final class DocumentLogs implements AutoCloseable {
         return true;
     }
 
-    /** Forces every log appended to since the last force to the device. */
+    /** Forces every log appended to since the last force to the device, and the new files' names. */
     synchronized void force() {
+        if (directoryChanged) {
+            forceDirectory();
+            directoryChanged = false;
+        }
         for (Map.Entry<String, Open> e : open.entrySet()) {
             Open o = e.getValue();
             if (o.unforced) {
@@ -151,6 +164,7 @@ final class DocumentLogs implements AutoCloseable {
                 ch.force(false);
             }
             path(temp).moveTo(path(target), true);
+            directoryChanged = true;
         } catch (IOException | RuntimeException e) {
             path(temp).delete();
             throw StorageErrors.failure(dir, "rewriting the log of document " + docId, e);
@@ -280,10 +294,24 @@ final class DocumentLogs implements AutoCloseable {
             return o;
         }
         FilePath file = path(logPath(docId));
+        long[] end = closedEnds.remove(docId);
+        if (end != null) {
+            try {
+                FileChannel ch = file.open("rw");
+                if (ch.size() == end[0]) {
+                    return opened(docId, new Open(ch, end[0], end[1]));
+                }
+                closeQuietly(ch); // changed behind our back: read it again
+            } catch (IOException | RuntimeException e) {
+                log.debug("event=document_log_reopen_failed doc={} error=\"{}\"", docId, e.getMessage());
+            }
+        }
         Scan scan = scan(docId, file);
+        boolean existed = file.exists();
         FileChannel ch = null;
         try {
             ch = file.open("rw");
+            directoryChanged |= !existed;
             long size = scan.validLength();
             if (size < MAGIC.length) {
                 ch.truncate(0);
@@ -301,6 +329,10 @@ final class DocumentLogs implements AutoCloseable {
             }
             throw StorageErrors.failure(dir, "opening the log of document " + docId, e);
         }
+        return opened(docId, o);
+    }
+
+    private Open opened(String docId, Open o) {
         open.put(docId, o);
         closeLeastRecentlyUsed();
         return o;
@@ -338,6 +370,7 @@ final class DocumentLogs implements AutoCloseable {
                     o.channel.force(false); // force() only reaches open logs
                 }
                 o.channel.close();
+                closedEnds.put(e.getKey(), new long[] {o.size, o.lastSeq});
             } catch (IOException failure) {
                 throw StorageErrors.failure(dir, "closing the log of document " + e.getKey(), failure);
             } finally {
@@ -351,6 +384,7 @@ final class DocumentLogs implements AutoCloseable {
      * failed (what reached the file is then cut off when it is opened again).
      */
     private void forget(String docId) {
+        closedEnds.remove(docId);
         Open o = open.remove(docId);
         if (o != null) {
             closeQuietly(o.channel);
@@ -362,6 +396,15 @@ final class DocumentLogs implements AutoCloseable {
             ch.close();
         } catch (IOException e) {
             log.debug("event=document_log_close_failed error=\"{}\"", e.getMessage());
+        }
+    }
+
+    private void forceDirectory() {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | RuntimeException e) {
+            // Not every platform can open a directory (Windows cannot); there, creating a file is durable enough
+            log.debug("event=document_logs_dir_force_skipped reason=\"{}\"", e.toString());
         }
     }
 
