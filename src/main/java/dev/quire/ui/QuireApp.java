@@ -113,6 +113,7 @@ public final class QuireApp extends Application {
         if (isLocal(lastOf(located), localDir)) {
             earlyLocal = CompletableFuture.supplyAsync(() -> startLocal(localDir, located));
         }
+        FrameRate.useQuickFrames();
         Application.launch(QuireApp.class, dataDir == null ? "" : dataDir.toString(),
                 serverUrl == null ? "" : serverUrl);
         return true;
