@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -129,7 +128,7 @@ final class DocumentLogs implements AutoCloseable {
     /** Forces every log appended to since the last force to the device, and the new files' names. */
     synchronized void force() {
         if (directoryChanged) {
-            forceDirectory();
+            RecordFiles.forceDirectory(dir);
             directoryChanged = false;
         }
         for (Map.Entry<String, Open> e : open.entrySet()) {
@@ -233,7 +232,7 @@ final class DocumentLogs implements AutoCloseable {
             int length = in.getInt();
             int crc = in.getInt();
             if (length <= 0 || length > UpdateRecord.MAX_LENGTH || length > in.remaining()) {
-                if (length > in.remaining() || allZero(bytes, at)) {
+                if (length > in.remaining() || RecordFiles.allZero(bytes, at)) {
                     return tornTail(docId, records, at, bytes.length);
                 }
                 throw corrupt(docId, at, "a record claims to be " + length + " bytes long");
@@ -267,14 +266,6 @@ final class DocumentLogs implements AutoCloseable {
         return new Scan(records, at);
     }
 
-    private static boolean allZero(byte[] bytes, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private StorageException corrupt(String docId, int offset, String why) {
         return new StorageException(Reason.CORRUPT, "the log of document " + docId + " (" + logPath(docId)
@@ -399,14 +390,6 @@ final class DocumentLogs implements AutoCloseable {
         }
     }
 
-    private void forceDirectory() {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | RuntimeException e) {
-            // Not every platform can open a directory (Windows cannot); there, creating a file is durable enough
-            log.debug("event=document_logs_dir_force_skipped reason=\"{}\"", e.toString());
-        }
-    }
 
     private static long writeFully(FileChannel ch, ByteBuffer buf, long at) throws IOException {
         while (buf.hasRemaining()) {

@@ -268,7 +268,7 @@ final class JournalFolder implements AutoCloseable {
         }
     }
 
-    /** Writes the update times committed since the last write to the file, once {@link #STORE_INTERVAL_NANOS} passed. */
+    /** Writes the update times committed since the last write to the file, {@link #STORE_INTERVAL_NANOS} after it. */
     private void storeIfDue() {
         foldLock.lock();
         try {

@@ -90,7 +90,7 @@ final class LegacyUpdateRows {
         return out;
     }
 
-    /** The {@code updates.clocks} column of schema 4: {@code [int n]} then n × {@code [long client][int start][int end]}. */
+    /** The {@code updates.clocks} column of schema 4: {@code [int n]}, n × {@code [long client][int start][int end]}. */
     private static List<ClockRange> decodeClocks(String docId, long seq, byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             int n = in.readInt();

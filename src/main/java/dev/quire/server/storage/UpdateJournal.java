@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -188,7 +187,7 @@ final class UpdateJournal implements AutoCloseable {
             int length = in.getInt();
             int crc = in.getInt();
             if (length <= 0 || length > UpdateRecord.MAX_LENGTH) {
-                if (last && allZero(bytes, at)) { // the file grew, but the record never reached it
+                if (last && RecordFiles.allZero(bytes, at)) { // the file grew, but the record never reached it
                     tornTail(file, true, at, bytes.length);
                     break;
                 }
@@ -227,14 +226,6 @@ final class UpdateJournal implements AutoCloseable {
                 + " by a crash; it was never acknowledged\"", file.getName(), at, length - at);
     }
 
-    private static boolean allZero(byte[] bytes, int from) {
-        for (int i = from; i < bytes.length; i++) {
-            if (bytes[i] != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
 
     private StorageException corrupt(FilePath file, int offset, String why) {
         return new StorageException(Reason.CORRUPT, "the update journal " + file.getName() + " in " + dir
@@ -255,14 +246,16 @@ final class UpdateJournal implements AutoCloseable {
         segment = n;
         size = MAGIC.length;
         if (durability == Durability.POWER_LOSS) {
-            forceDirectory(); // a new file's name must reach the device too, or a power loss forgets the file
+            // a new file's name must reach the device too, or a power loss forgets the file
+            RecordFiles.forceDirectory(dir);
         }
     }
 
     /**
-     * Writes an update's record ({@link UpdateRecord#encode}). With {@link Durability#PROCESS_CRASH} it is then as durable as promised (the
-     * operating system has it); with {@link Durability#POWER_LOSS} the caller must also {@link #awaitDurable} it.
-     * If the write fails, the file is cut back to where it was, so nothing half-written stays in it.
+     * Writes an update's record ({@link UpdateRecord#encode} of {@code e}). With {@link Durability#PROCESS_CRASH} it
+     * is then as durable as promised (the operating system has it); with {@link Durability#POWER_LOSS} the caller
+     * must also {@link #awaitDurable} it. If the write fails, the file is cut back to where it was, so nothing
+     * half-written stays in it.
      */
     synchronized Position append(Entry e, byte[] record) {
         if (closed) {
@@ -379,14 +372,6 @@ final class UpdateJournal implements AutoCloseable {
         }
     }
 
-    private void forceDirectory() {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | RuntimeException e) {
-            // Not every platform can open a directory (Windows cannot); there, creating a file is durable enough
-            log.debug("event=journal_dir_force_skipped reason=\"{}\"", e.toString());
-        }
-    }
 
     @Override
     public synchronized void close() {
