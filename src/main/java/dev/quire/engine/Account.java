@@ -108,6 +108,21 @@ public final class Account implements AutoCloseable {
         listChanges.add(ListChange.Kind.DELETE, docId, null, null);
     }
 
+    /**
+     * A new workspace, created here at once (offline too) and on the server when it can be reached, under the id
+     * returned; documents can be created in it meanwhile ({@link #newDocument}).
+     */
+    public DocumentsApi.WorkspaceInfo newWorkspace(String name) {
+        String id = java.util.UUID.randomUUID().toString();
+        listChanges.add(ListChange.Kind.CREATE_WORKSPACE, id, null, name);
+        return new DocumentsApi.WorkspaceInfo(id, name, false);
+    }
+
+    /** Renames one of the user's workspaces, here at once and on the server when it can be reached. */
+    public void renameWorkspace(String workspaceId, String name) {
+        listChanges.add(ListChange.Kind.RENAME_WORKSPACE, workspaceId, null, name);
+    }
+
     /** Sends the queued list changes now; completes when they are sent, or the server cannot be reached. */
     public CompletableFuture<Void> sendListChanges() {
         return listChanges.send();
@@ -152,7 +167,11 @@ public final class Account implements AutoCloseable {
             if (cause instanceof DocumentsApi.ApiException) {
                 return CompletableFuture.failedFuture(cause); // the server answered: its answer stands
             }
-            return cache.load(workspaceId).map(CompletableFuture::completedFuture)
+            return cache.load(workspaceId)
+                    .or(() -> listChanges.queuedWorkspace(workspaceId) // made here: nothing of it is on the server
+                            ? cache.load(null).map(l -> new Listing(l.workspaces(), workspaceId, List.of(), true))
+                            : Optional.empty())
+                    .map(CompletableFuture::completedFuture)
                     .orElseGet(() -> CompletableFuture.failedFuture(cause));
         });
     }
@@ -185,7 +204,11 @@ public final class Account implements AutoCloseable {
      */
     public ProfileBackup.Summary restore(java.nio.file.Path file) throws java.io.IOException,
             ProfileBackup.BackupException {
-        return ProfileBackup.restore(store, profile, file);
+        ProfileBackup.Summary restored = ProfileBackup.restore(store, profile, file);
+        if (restored.listChanges() > 0) {
+            listChanges.send(); // documents created offline elsewhere reach the server, and the list
+        }
+        return restored;
     }
 
     /** Why the session ended, or empty while signed in. */

@@ -90,6 +90,12 @@ final class ListChangeSender {
         return out;
     }
 
+    /** Whether a workspace with this id was created here and its create waits for the server. */
+    boolean queuedWorkspace(String workspaceId) {
+        return workspaceId != null && queue.pending(userId).stream()
+                .anyMatch(c -> c.kind() == Kind.CREATE_WORKSPACE && c.docId().equals(workspaceId));
+    }
+
     /** The listing with the queued changes made on it, in order: what the list will be once they are sent. */
     Account.Listing overlay(Account.Listing listing) {
         List<ListChange> pending = queue.pending(userId);
@@ -98,10 +104,22 @@ final class ListChangeSender {
         }
         String defaultWorkspace = listing.workspaces().stream().filter(WorkspaceInfo::isDefault)
                 .map(WorkspaceInfo::id).findFirst().orElse(null);
+        List<WorkspaceInfo> spaces = new ArrayList<>(listing.workspaces());
         List<DocumentInfo> docs = new ArrayList<>(listing.documents());
         for (ListChange c : pending) {
             int at = indexOf(docs, c.docId());
+            int space = indexOfWorkspace(spaces, c.docId());
             switch (c.kind()) {
+                case CREATE_WORKSPACE -> {
+                    if (space < 0) {
+                        spaces.add(new WorkspaceInfo(c.docId(), c.title(), false));
+                    }
+                }
+                case RENAME_WORKSPACE -> {
+                    if (space >= 0) {
+                        spaces.set(space, new WorkspaceInfo(c.docId(), c.title(), spaces.get(space).isDefault()));
+                    }
+                }
                 case CREATE -> {
                     String ws = c.workspaceId() != null ? c.workspaceId() : defaultWorkspace;
                     if (at < 0 && listing.workspace().equals(ws)) {
@@ -121,8 +139,16 @@ final class ListChangeSender {
                 }
             }
         }
-        return new Account.Listing(listing.workspaces(), listing.workspace(), docs, listing.cached(),
-                pending.size());
+        return new Account.Listing(spaces, listing.workspace(), docs, listing.cached(), pending.size());
+    }
+
+    private static int indexOfWorkspace(List<WorkspaceInfo> spaces, String id) {
+        for (int i = 0; i < spaces.size(); i++) {
+            if (spaces.get(i).id().equals(id)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** No more runs or retries (the account closes; the queue stays for next time). */
@@ -162,7 +188,8 @@ final class ListChangeSender {
             }
             Throwable cause = Failures.cause(error);
             if (cause instanceof DocumentsApi.ApiException refused) {
-                boolean goneAlready = refused.code().equals("NOT_FOUND") && c.kind() != Kind.CREATE;
+                boolean goneAlready = refused.code().equals("NOT_FOUND") && c.kind() != Kind.CREATE
+                        && c.kind() != Kind.CREATE_WORKSPACE;
                 done(c, goneAlready ? null : refusal(c, refused));
                 return true;
             }
@@ -178,6 +205,8 @@ final class ListChangeSender {
             case CREATE -> api.create(token, c.title(), c.workspaceId(), c.docId());
             case RENAME -> api.rename(token, c.docId(), c.title());
             case DELETE -> api.delete(token, c.docId());
+            case CREATE_WORKSPACE -> api.createWorkspace(token, c.title(), c.docId());
+            case RENAME_WORKSPACE -> api.renameWorkspace(token, c.docId(), c.title());
         };
     }
 
@@ -186,6 +215,8 @@ final class ListChangeSender {
             case CREATE -> "create “" + c.title() + "”";
             case RENAME -> "rename a document to “" + c.title() + "”";
             case DELETE -> "delete a document";
+            case CREATE_WORKSPACE -> "create the workspace “" + c.title() + "”";
+            case RENAME_WORKSPACE -> "rename a workspace to “" + c.title() + "”";
         };
         return "The server did not " + what + ": " + why.getMessage();
     }

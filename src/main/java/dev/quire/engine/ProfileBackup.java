@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.quire.crdt.Doc;
 import dev.quire.crdt.Updates;
+import dev.quire.store.ListChange;
+import dev.quire.store.ListChange.Kind;
 import dev.quire.store.LocalStore;
 import dev.quire.store.OutboxEntry;
 import dev.quire.store.Profile;
@@ -22,8 +24,13 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * A whole profile as one file, to carry to another machine: every document this computer holds (its state as one
- * Yjs update) and the user's unsent edits, in order. A zip: {@code quire-backup.json} (format, server, user, the
- * documents and how many unsent edits each has), {@code docs/N/state.bin}, {@code docs/N/unsent/K.bin}.
+ * Yjs update), the user's unsent edits, in order, and the list changes not yet made on the server (a document created,
+ * renamed or deleted offline). A zip: {@code quire-backup.json} (format, server, user, the documents and how many
+ * unsent edits each has, the list changes), {@code docs/N/state.bin}, {@code docs/N/unsent/K.bin}.
+ *
+ * <p>Why the list changes: a document created offline is not on the server yet; restored without its creation, its
+ * edits would wait for a document that the list never shows. (Backups written before them carry none; a Quire that
+ * predates them ignores the field.)
  *
  * <p>Restoring needs the same server and user: the unsent edits are that user's, and are sent as theirs. A file that
  * is not a Quire backup, or is damaged, is refused before anything is written.
@@ -34,7 +41,7 @@ public final class ProfileBackup {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a backup or restore carried. */
-    public record Summary(int documents, int unsentEdits) {
+    public record Summary(int documents, int unsentEdits, int listChanges) {
     }
 
     /** The file cannot be restored here: not a backup, damaged, or another server's or user's. */
@@ -67,10 +74,19 @@ public final class ProfileBackup {
                 unsent += pending.size();
                 list.addObject().put("id", id).put("dir", i).put("unsent", pending.size());
             }
+            var changes = manifest.putArray("listChanges");
+            for (ListChange c : changes(store, profile)) {
+                changes.addObject().put("kind", c.kind().name()).put("doc", c.docId())
+                        .put("workspace", c.workspaceId()).put("title", c.title());
+            }
             put(zip, MANIFEST, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        return new Summary(docs.size(), unsent);
+        return new Summary(docs.size(), unsent, manifest.path("listChanges").size());
+    }
+
+    private static List<ListChange> changes(LocalStore store, Profile profile) {
+        return store.listChanges().pending(profile.userId());
     }
 
     static Summary restore(LocalStore store, Profile profile, Path file) throws IOException, BackupException {
@@ -127,6 +143,25 @@ public final class ProfileBackup {
             }
             docs.add(new Restored(d.path("id").asText(), state, unsent));
         }
+        record Change(Kind kind, String doc, String workspace, String title) {
+        }
+        List<Change> changes = new ArrayList<>();
+        for (JsonNode c : manifest.path("listChanges")) {
+            Kind kind;
+            try {
+                kind = Kind.valueOf(c.path("kind").asText());
+            } catch (IllegalArgumentException e) {
+                throw new BackupException("the backup holds a list change of a kind this Quire does not know ("
+                        + c.path("kind").asText() + "): it was made by a newer Quire, or is damaged");
+            }
+            String doc = c.path("doc").asText("");
+            String title = c.path("title").isTextual() ? c.path("title").asText() : null;
+            if (doc.isEmpty() || (kind != Kind.DELETE && title == null)) {
+                throw new BackupException("a list change in the backup is incomplete: it is damaged");
+            }
+            changes.add(new Change(kind, doc, c.path("workspace").isTextual() ? c.path("workspace").asText() : null,
+                    title));
+        }
         int unsentEdits = 0;
         for (Restored r : docs) {
             store.appendRemote(r.id(), r.state());
@@ -135,7 +170,18 @@ public final class ProfileBackup {
             }
             unsentEdits += r.unsent().size();
         }
-        return new Summary(docs.size(), unsentEdits);
+        // queued after this profile's own, skipping any it has already (restoring twice queues nothing twice)
+        List<ListChange> queued = changes(store, profile);
+        int restoredChanges = 0;
+        for (Change c : changes) {
+            boolean already = queued.stream().anyMatch(q -> q.kind() == c.kind() && q.docId().equals(c.doc())
+                    && java.util.Objects.equals(q.title(), c.title()));
+            if (!already) {
+                store.listChanges().add(profile.userId(), c.kind(), c.doc(), c.workspace(), c.title());
+                restoredChanges++;
+            }
+        }
+        return new Summary(docs.size(), unsentEdits, restoredChanges);
     }
 
     private static void put(ZipOutputStream zip, String name, byte[] bytes) throws IOException {

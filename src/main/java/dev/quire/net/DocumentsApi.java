@@ -102,6 +102,15 @@ public final class DocumentsApi {
                 .thenApply(WorkspaceInfo::of);
     }
 
+    /**
+     * A new workspace with an id chosen here (a random UUID): sent again with the same id, it answers with the same
+     * workspace, so a create whose answer was lost can be retried.
+     */
+    public CompletableFuture<WorkspaceInfo> createWorkspace(String accessToken, String name, String workspaceId) {
+        return json(accessToken, "POST", workspaces, Map.of("name", name, "id", workspaceId), 201,
+                "creating a workspace").thenApply(WorkspaceInfo::of);
+    }
+
     public CompletableFuture<WorkspaceInfo> renameWorkspace(String accessToken, String workspaceId, String name) {
         return json(accessToken, "PATCH", below(workspaces, workspaceId), Map.of("name", name), 200,
                 "renaming a workspace").thenApply(WorkspaceInfo::of);

@@ -26,7 +26,7 @@ public final class ListChangeQueue {
     /** Queues a change of {@code userId}'s and returns it, committed. */
     public ListChange add(String userId, Kind kind, String docId, String workspaceId, String title) {
         LocalStore.checkId("user id", userId);
-        LocalStore.checkId("document id", docId);
+        LocalStore.checkId(kind.ofWorkspace() ? "workspace id" : "document id", docId);
         if ((kind == Kind.DELETE) != (title == null)) {
             throw new IllegalArgumentException(kind + " " + (title == null ? "needs a title" : "takes no title"));
         }
@@ -34,14 +34,15 @@ public final class ListChangeQueue {
         return db.transaction("queuing a change of the document list", c -> {
             long seq = LocalStore.nextSeq(c);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO list_changes (seq, user_id, kind, doc_id,"
-                    + " workspace_id, title, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                    + " workspace_id, title, created_at, subject) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setLong(1, seq);
                 ps.setString(2, userId);
-                ps.setString(3, kind.name());
+                ps.setString(3, storedKind(kind));
                 ps.setString(4, docId);
                 ps.setString(5, workspaceId);
                 ps.setString(6, title);
                 ps.setObject(7, LocalStore.utc(now));
+                ps.setString(8, kind.ofWorkspace() ? "WORKSPACE" : "DOCUMENT");
                 ps.executeUpdate();
             }
             return new ListChange(seq, userId, kind, docId, workspaceId, title, now);
@@ -53,12 +54,14 @@ public final class ListChangeQueue {
         LocalStore.checkId("user id", userId);
         return db.transaction("reading the queued changes of the document list", c -> {
             List<ListChange> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT seq, kind, doc_id, workspace_id, title, created_at"
-                    + " FROM list_changes WHERE user_id = ? ORDER BY seq")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT seq, kind, doc_id, workspace_id, title, created_at,"
+                    + " subject FROM list_changes WHERE user_id = ? ORDER BY seq")) {
                 ps.setString(1, userId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new ListChange(rs.getLong(1), userId, Kind.valueOf(rs.getString(2)), rs.getString(3),
+                        String stored = rs.getString(2);
+                        Kind kind = Kind.valueOf(rs.getString(7).equals("WORKSPACE") ? stored + "_WORKSPACE" : stored);
+                        out.add(new ListChange(rs.getLong(1), userId, kind, rs.getString(3),
                                 rs.getString(4), rs.getString(5),
                                 rs.getObject(6, OffsetDateTime.class).toInstant()));
                     }
@@ -66,6 +69,15 @@ public final class ListChangeQueue {
             }
             return out;
         });
+    }
+
+    /** The kind column keeps the values of schema 3; the subject column tells workspace changes apart. */
+    private static String storedKind(Kind kind) {
+        return switch (kind) {
+            case CREATE, CREATE_WORKSPACE -> "CREATE";
+            case RENAME, RENAME_WORKSPACE -> "RENAME";
+            case DELETE -> "DELETE";
+        };
     }
 
     /** The server made (or refused) the change: it leaves the queue. */

@@ -102,7 +102,12 @@ final class StoreSchema {
                       title        VARCHAR(1000),
                       created_at   TIMESTAMP(9) WITH TIME ZONE NOT NULL
                     )""",
-                    "CREATE INDEX IF NOT EXISTS list_changes_by_user ON list_changes (user_id, seq)")));
+                    "CREATE INDEX IF NOT EXISTS list_changes_by_user ON list_changes (user_id, seq)")),
+            // workspaces created and renamed offline queue among the documents' changes (a document may be created
+            // in a workspace created just before it); kind keeps its values, and doc_id holds the workspace's id
+            new Migration(4, "workspace changes made offline", List.of(
+                    "ALTER TABLE list_changes ADD COLUMN IF NOT EXISTS subject VARCHAR(9) DEFAULT 'DOCUMENT' NOT NULL"
+                            + " CHECK (subject IN ('DOCUMENT', 'WORKSPACE'))")));
 
     static int latestVersion() {
         return Migrations.latest(MIGRATIONS);

@@ -8,7 +8,6 @@ import java.io.File;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.geometry.Insets;
@@ -208,16 +207,11 @@ final class DocumentListPane extends BorderPane {
                 item("_Delete…", "delete", null, this::delete));
     }
 
+    /** A new workspace, switched to at once; offline too (the server gets it when it can, as documents do). */
     private void createWorkspace() {
-        ask("New workspace", "Name of the new workspace:", "").ifPresent(name -> account.request((api, token) ->
-                api.createWorkspace(token, name)).whenComplete((ws, error) -> Platform.runLater(() -> {
-                    if (error != null) {
-                        message.setText("Cannot create the workspace: " + rootMessage(error));
-                    } else {
-                        workspace = ws.id(); // switch to it
-                        refresh();
-                    }
-                })));
+        ask("New workspace", "Name of the new workspace:", "").ifPresent(name -> change(() -> {
+            workspace = account.newWorkspace(name).id(); // switch to it
+        }, "Cannot create the workspace"));
     }
 
     private void renameWorkspace() {
@@ -225,8 +219,8 @@ final class DocumentListPane extends BorderPane {
         if (ws == null) {
             return;
         }
-        ask("Rename workspace", "New name:", ws.name()).ifPresent(name -> after(account.request((api, token) ->
-                api.renameWorkspace(token, ws.id(), name)), "Cannot rename the workspace"));
+        ask("Rename workspace", "New name:", ws.name()).ifPresent(name ->
+                change(() -> account.renameWorkspace(ws.id(), name), "Cannot rename the workspace"));
     }
 
     private void rename() {
@@ -295,11 +289,15 @@ final class DocumentListPane extends BorderPane {
             try {
                 var s = account.backup(file.toPath());
                 message.setText("Backed up " + s.documents() + " documents and " + s.unsentEdits()
-                        + " unsent edits to " + file.getName());
+                        + " unsent edits" + listChanges(s) + " to " + file.getName());
             } catch (java.io.IOException e) {
                 message.setText("Cannot write the backup: " + e.getMessage());
             }
         }
+    }
+
+    private static String listChanges(dev.quire.engine.ProfileBackup.Summary s) {
+        return s.listChanges() == 0 ? "" : " (with " + s.listChanges() + " changes to the list not yet on the server)";
     }
 
     private void restore() {
@@ -309,23 +307,13 @@ final class DocumentListPane extends BorderPane {
         if (file != null) {
             try {
                 var s = account.restore(file.toPath());
-                message.setText("Restored " + s.documents() + " documents; " + s.unsentEdits()
-                        + " unsent edits are sent when their documents open");
+                message.setText("Restored " + s.documents() + " documents" + listChanges(s) + "; "
+                        + s.unsentEdits() + " unsent edits are sent when their documents open");
                 refresh();
             } catch (java.io.IOException | dev.quire.engine.ProfileBackup.BackupException e) {
                 message.setText("Cannot restore: " + e.getMessage());
             }
         }
-    }
-
-    private void after(CompletableFuture<?> change, String failure) {
-        change.whenComplete((ok, error) -> Platform.runLater(() -> {
-            if (error != null) {
-                message.setText(failure + ": " + rootMessage(error));
-            } else {
-                refresh();
-            }
-        }));
     }
 
     private Optional<String> ask(String title, String label, String value) {

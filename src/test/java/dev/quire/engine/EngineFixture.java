@@ -111,6 +111,17 @@ final class EngineFixture implements AutoCloseable {
         assertEquals(200, r.statusCode(), r.body());
     }
 
+    /** The ids of the documents the server lists for {@code owner} (directly, not through the proxy). */
+    java.util.List<String> documentsOf(String owner) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.httpUrl().resolve("/docs"))
+                .header("Authorization", "Bearer " + accessToken(owner)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        JSON.readTree(r.body()).get("documents").forEach(d -> ids.add(d.get("id").asText()));
+        return ids;
+    }
+
     /** The document as the server has it (its export, a Yjs update), read as text "t". */
     String serverText(String owner, String docId) throws Exception {
         HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(server.httpUrl().resolve("/docs/" + docId

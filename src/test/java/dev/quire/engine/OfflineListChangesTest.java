@@ -66,6 +66,45 @@ class OfflineListChangesTest {
         }
     }
 
+    /**
+     * A workspace created offline is switched to and written in at once: a document created in it, a rename of it
+     * and of another; the server gets them in order once it is back, under the ids they were made with.
+     */
+    @Test
+    void workspacesMadeAndRenamedOfflineHoldNewDocumentsAndReachTheServer() throws Exception {
+        try (EngineFixture fx = new EngineFixture(dir, Clock.systemUTC(), Duration.ofMinutes(15))) {
+            Account alice = fx.signIn(fx.engine("desk"), "alice");
+            Account.Listing first = alice.listing(null).get(30, TimeUnit.SECONDS);
+            String home = first.workspace();
+
+            fx.httpProxy.refuse(true);
+            fx.syncProxy.refuse(true);
+            DocumentsApi.WorkspaceInfo trip = alice.newWorkspace("Trip");
+            DocumentsApi.DocumentInfo plan = alice.newDocument("plan", trip.id());
+            alice.renameWorkspace(trip.id(), "Trip to Lisbon");
+            alice.renameWorkspace(home, "Home");
+
+            Account.Listing offline = alice.listing(trip.id()).get(30, TimeUnit.SECONDS);
+            assertTrue(offline.cached());
+            assertEquals(trip.id(), offline.workspace(), "switched to the workspace made here");
+            assertEquals(List.of("plan"), titles(offline));
+            assertEquals(List.of("Home", "Trip to Lisbon"), offline.workspaces().stream()
+                    .map(DocumentsApi.WorkspaceInfo::name).sorted().toList());
+            assertEquals(4, offline.queuedChanges());
+
+            fx.httpProxy.refuse(false);
+            fx.syncProxy.refuse(false);
+            Account.Listing online = alice.listing(trip.id()).get(30, TimeUnit.SECONDS);
+            assertFalse(online.cached());
+            assertEquals(0, online.queuedChanges());
+            assertEquals(trip.id(), online.workspace(), "the server took the workspace's id");
+            assertEquals(List.of(plan.id()), online.documents().stream().map(DocumentsApi.DocumentInfo::id).toList());
+            assertEquals(List.of("Home", "Trip to Lisbon"), online.workspaces().stream()
+                    .map(DocumentsApi.WorkspaceInfo::name).sorted().toList(), "the server's own names");
+            assertTrue(alice.refusedListChanges().isEmpty());
+        }
+    }
+
     @Test
     void aChangeTheServerRefusesLeavesTheQueueAndIsSaid() throws Exception {
         try (EngineFixture fx = new EngineFixture(dir, Clock.systemUTC(), Duration.ofMinutes(15))) {

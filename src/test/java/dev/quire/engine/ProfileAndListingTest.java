@@ -41,7 +41,7 @@ class ProfileAndListingTest {
             await("queued", () -> d.status().queued() == 1);
             Path file = dir.resolve("desk-backup.zip");
             ProfileBackup.Summary written = onDesk.backup(file);
-            assertEquals(new ProfileBackup.Summary(1, 1), written);
+            assertEquals(new ProfileBackup.Summary(1, 1, 0), written);
             d.close();
             onDesk.close();
 
@@ -63,12 +63,48 @@ class ProfileAndListingTest {
             assertTrue(assertThrows(ProfileBackup.BackupException.class, () -> onLaptop.restore(notABackup))
                     .getMessage().contains("not a Quire backup"));
             assertTrue(onLaptop.unsentCounts().isEmpty(), "a damaged backup changed nothing");
-            assertEquals(new ProfileBackup.Summary(1, 1), onLaptop.restore(file));
+            assertEquals(new ProfileBackup.Summary(1, 1, 0), onLaptop.restore(file));
             assertEquals(1, onLaptop.unsentCounts().get(docId));
             OpenDocument there = onLaptop.open(docId);
             assertEquals("synced offline", EngineFixture.text(there), "opens offline with everything");
             awaitDrained(there);
             assertEquals("synced offline", fx.serverText("alice", docId));
+            there.close();
+        }
+    }
+
+    /**
+     * A document created offline is not on the server: its backup carries its creation too, and restored elsewhere it
+     * is created there, listed, and its edits sent.
+     */
+    @Test
+    void aBackupCarriesADocumentCreatedOfflineWithItsCreation() throws Exception {
+        try (EngineFixture fx = new EngineFixture(dir, Clock.systemUTC(), Duration.ofMinutes(15))) {
+            Account onDesk = fx.signIn(fx.engine("desk"), "alice");
+            fx.httpProxy.refuse(true); // offline: the document is made on this computer only
+            fx.syncProxy.refuse(true);
+            String docId = onDesk.newDocument("written on the train", null).id();
+            OpenDocument d = onDesk.open(docId);
+            insert(d, "offline from the start");
+            await("queued", () -> d.status().queued() == 1);
+            Path file = dir.resolve("train-backup.zip");
+            assertEquals(new ProfileBackup.Summary(1, 1, 1), onDesk.backup(file));
+            d.close();
+            onDesk.close();
+
+            fx.httpProxy.refuse(false);
+            fx.syncProxy.refuse(false);
+            Account onLaptop = fx.signIn(fx.engine("laptop"), "alice");
+            assertEquals(new ProfileBackup.Summary(1, 1, 1), onLaptop.restore(file));
+            onLaptop.restore(file); // by mistake, twice: the server still makes one document of it
+            Account.Listing listed = onLaptop.listing(null).get(30, TimeUnit.SECONDS);
+            assertEquals(java.util.List.of("written on the train"), listed.documents().stream()
+                    .map(DocumentsApi.DocumentInfo::title).toList());
+            assertEquals(0, listed.queuedChanges(), "the creation reached the server");
+            assertEquals(1, fx.documentsOf("alice").size());
+            OpenDocument there = onLaptop.open(docId);
+            awaitDrained(there);
+            assertEquals("offline from the start", fx.serverText("alice", docId));
             there.close();
         }
     }

@@ -107,6 +107,32 @@ class DocumentApiTest {
         assertEquals(400, bad.statusCode(), bad::body);
     }
 
+    /** The same for a workspace made offline. */
+    @Test
+    void aWorkspaceCreatedWithTheClientsIdIsCreatedOnceAndTheIdIsNobodyElses() {
+        String id = java.util.UUID.randomUUID().toString();
+        HttpResponse<String> created = f.json("POST", "/workspaces", owner, Map.of("name", "Trip", "id", id));
+        assertEquals(201, created.statusCode(), created::body);
+        assertEquals(id, ServerFixture.body(created).get("id").asText());
+        HttpResponse<String> again = f.json("POST", "/workspaces", owner, Map.of("name", "Trip", "id", id));
+        assertEquals(201, again.statusCode(), "a retried create answers with the same workspace");
+        assertEquals(1, names(owner).stream().filter("Trip"::equals).count(), "and makes no second one");
+
+        HttpResponse<String> taken = f.json("POST", "/workspaces", stranger, Map.of("name", "Mine", "id", id));
+        assertEquals(409, taken.statusCode(), taken::body);
+        assertEquals("CONFLICT", ServerFixture.body(taken).get("error").asText());
+        assertFalse(names(stranger).contains("Trip"), "and gets nothing of it");
+
+        HttpResponse<String> bad = f.json("POST", "/workspaces", owner, Map.of("name", "x", "id", "not-a-uuid"));
+        assertEquals(400, bad.statusCode(), bad::body);
+    }
+
+    private List<String> names(String user) {
+        List<String> out = new java.util.ArrayList<>();
+        ServerFixture.body(f.get("/workspaces", user)).get("workspaces").forEach(w -> out.add(w.get("name").asText()));
+        return out;
+    }
+
     @Test
     void sharingByNameReaderIsRefusedWriterIsStoredAndHistoryNamesWriters() throws Exception {
         String id = f.createDoc(owner, "Shared");

@@ -51,17 +51,20 @@ class LocalStoreTest {
             create = store.listChanges().add("alice", ListChange.Kind.CREATE, "d-1", null, "Plan");
             store.listChanges().add("bob", ListChange.Kind.DELETE, "d-9", null, null);
             store.listChanges().add("alice", ListChange.Kind.RENAME, "d-1", null, "Plan v2");
+            store.listChanges().add("alice", ListChange.Kind.CREATE_WORKSPACE, "w-1", null, "Trip");
+            store.listChanges().add("alice", ListChange.Kind.RENAME_WORKSPACE, "w-1", null, "Trip v2");
             assertThrows(IllegalArgumentException.class,
                     () -> store.listChanges().add("alice", ListChange.Kind.RENAME, "d-1", null, null));
         }
         try (LocalStore store = LocalStore.open(dir, clock)) {
             List<ListChange> alices = store.listChanges().pending("alice");
-            assertEquals(List.of(ListChange.Kind.CREATE, ListChange.Kind.RENAME),
-                    alices.stream().map(ListChange::kind).toList());
+            assertEquals(List.of(ListChange.Kind.CREATE, ListChange.Kind.RENAME, ListChange.Kind.CREATE_WORKSPACE,
+                    ListChange.Kind.RENAME_WORKSPACE), alices.stream().map(ListChange::kind).toList(),
+                    "workspace changes read back as such, in order among the documents'");
             assertEquals(create, alices.get(0));
             assertEquals("Plan v2", alices.get(1).title());
             store.listChanges().remove(alices.get(0));
-            assertEquals(1, store.listChanges().pending("alice").size());
+            assertEquals(3, store.listChanges().pending("alice").size());
             assertEquals("d-9", store.listChanges().pending("bob").get(0).docId(), "bob's are bob's alone");
         }
     }

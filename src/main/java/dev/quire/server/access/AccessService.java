@@ -107,6 +107,27 @@ public final class AccessService implements DocumentAccess {
                 false));
     }
 
+    /**
+     * Creates a workspace with the id its client chose, a random UUID (made offline, documents are created in it
+     * before the server hears of it); the same request again gets the same workspace, and an id another workspace
+     * has is {@link IdTakenException}.
+     */
+    public WorkspaceInfo createWorkspace(String userId, String name, String workspaceId) {
+        String checked = requireText("a workspace name", name, WorkspaceStore.MAX_NAME_LENGTH, false);
+        requireUuid("a workspace id", workspaceId);
+        WorkspaceInfo ws = workspaces.createWorkspace(workspaceId, userId, checked);
+        if (!ws.ownerUserId().equals(userId) || ws.isDefault()) {
+            throw IdTakenException.workspace(workspaceId);
+        }
+        return ws;
+    }
+
+    private static void requireUuid(String what, String id) {
+        if (id == null || !isCanonicalUuid(id)) {
+            throw new IllegalArgumentException(what + " must be a UUID in its canonical lower-case form");
+        }
+    }
+
     /** Renames one of the user's own workspaces ({@code NOT_FOUND} for anyone else's). */
     public WorkspaceInfo renameWorkspace(String userId, String workspaceId, String name) {
         ownWorkspace(userId, workspaceId);
@@ -143,20 +164,17 @@ public final class AccessService implements DocumentAccess {
     /**
      * Creates a document with the id its client chose, a random UUID: a document made offline is edited, and its
      * edits queued, under that id before the server hears of it. The same request again (its answer was lost) gets
-     * the same document. An id that another document has is {@link DocumentIdTakenException}: with random UUIDs that
-     * means a client reused one, and it tells a stranger no more than the id they sent.
+     * the same document. An id that another document has is {@link IdTakenException}.
      *
      * @param workspaceId one of the user's workspaces, or null for their default one
      */
     public DocumentView createDocument(String userId, String title, String workspaceId, String docId) {
         requireText("a title", title, DocumentStore.MAX_TITLE_LENGTH, true);
-        if (docId == null || !isCanonicalUuid(docId)) {
-            throw new IllegalArgumentException("a document id must be a UUID in its canonical lower-case form");
-        }
+        requireUuid("a document id", docId);
         WorkspaceInfo ws = workspaceId == null ? defaultWorkspace(userId) : ownWorkspace(userId, workspaceId);
         DocumentInfo d = documents.createDocument(docId, ws.id(), userId, title);
         if (!d.ownerUserId().equals(userId) || !d.workspaceId().equals(ws.id())) {
-            throw new DocumentIdTakenException(docId);
+            throw IdTakenException.document(docId);
         }
         return new DocumentView(d, Role.OWNER);
     }

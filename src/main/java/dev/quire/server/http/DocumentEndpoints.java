@@ -50,7 +50,10 @@ final class DocumentEndpoints {
                 access.workspaces(user(ex)).stream().map(DocumentEndpoints::workspace).toList())));
         r.route("POST", "/workspaces", ex -> {
             String user = user(ex);
-            ex.json(201, workspace(access.createWorkspace(user, text(ex.jsonObject(), "name"))));
+            JsonNode body = ex.jsonObject();
+            JsonNode id = body.get("id");
+            ex.json(201, workspace(id == null || id.isNull() ? access.createWorkspace(user, text(body, "name"))
+                    : access.createWorkspace(user, text(body, "name"), textValue(id, "id"))));
         });
         r.route("PATCH", "/workspaces/{id}", ex -> {
             String user = user(ex);

@@ -3,7 +3,7 @@ package dev.quire.server.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.quire.server.access.AccessDeniedException;
-import dev.quire.server.access.DocumentIdTakenException;
+import dev.quire.server.access.IdTakenException;
 import dev.quire.server.auth.AuthError;
 import dev.quire.server.auth.AuthException;
 import dev.quire.server.storage.ClientIdTakenException;
@@ -84,7 +84,7 @@ final class Router implements HttpHandler {
             answerError(exchange, e.kind() == AccessDeniedException.Kind.NOT_FOUND
                     ? new ApiError(404, "NOT_FOUND", e.getMessage())
                     : new ApiError(403, AuthError.FORBIDDEN.name(), e.getMessage()));
-        } catch (DocumentIdTakenException e) {
+        } catch (IdTakenException e) {
             answerError(exchange, new ApiError(409, "CONFLICT", e.getMessage()));
         } catch (NoSuchDocumentException e) {
             answerError(exchange, new ApiError(404, "NOT_FOUND", e.getMessage()));

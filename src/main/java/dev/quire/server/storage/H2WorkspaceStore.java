@@ -40,11 +40,14 @@ final class H2WorkspaceStore implements WorkspaceStore {
     // ---- workspaces ----
 
     @Override
-    public WorkspaceInfo createWorkspace(String ownerUserId, String name) {
+    public WorkspaceInfo createWorkspace(String workspaceId, String ownerUserId, String name) {
+        requireId("workspace id", workspaceId);
         requireId("owner user id", ownerUserId);
         requireName(name);
-        return db.transaction("creating a workspace for user " + ownerUserId, true,
-                c -> insertWorkspace(c, ownerUserId, name, false));
+        return db.transaction("creating a workspace for user " + ownerUserId, true, c -> {
+            Optional<WorkspaceInfo> existing = findWorkspace(c, workspaceId); // one connection: nobody inserts between
+            return existing.isPresent() ? existing.get() : insertWorkspace(c, workspaceId, ownerUserId, name, false);
+        });
     }
 
     @Override
@@ -61,14 +64,13 @@ final class H2WorkspaceStore implements WorkspaceStore {
                     }
                 }
             }
-            return insertWorkspace(c, ownerUserId, name, true);
+            return insertWorkspace(c, UUID.randomUUID().toString(), ownerUserId, name, true);
         });
     }
 
-    private WorkspaceInfo insertWorkspace(Connection c, String ownerUserId, String name, boolean isDefault)
-            throws SQLException {
-        WorkspaceInfo ws = new WorkspaceInfo(UUID.randomUUID().toString(), ownerUserId, name, isDefault,
-                clock.instant());
+    private WorkspaceInfo insertWorkspace(Connection c, String workspaceId, String ownerUserId, String name,
+                                          boolean isDefault) throws SQLException {
+        WorkspaceInfo ws = new WorkspaceInfo(workspaceId, ownerUserId, name, isDefault, clock.instant());
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO workspaces (id, owner_user_id, name, is_default,"
                 + " created_at) VALUES (?, ?, ?, ?, ?)")) {
             ps.setString(1, ws.id());
@@ -84,14 +86,16 @@ final class H2WorkspaceStore implements WorkspaceStore {
     @Override
     public Optional<WorkspaceInfo> workspace(String workspaceId) {
         requireId("workspace id", workspaceId);
-        return db.transaction("reading workspace " + workspaceId, false, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + WS_COLUMNS + " FROM workspaces WHERE id = ?")) {
-                ps.setString(1, workspaceId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(workspaceInfo(rs)) : Optional.empty();
-                }
+        return db.transaction("reading workspace " + workspaceId, false, c -> findWorkspace(c, workspaceId));
+    }
+
+    private static Optional<WorkspaceInfo> findWorkspace(Connection c, String workspaceId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + WS_COLUMNS + " FROM workspaces WHERE id = ?")) {
+            ps.setString(1, workspaceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(workspaceInfo(rs)) : Optional.empty();
             }
-        });
+        }
     }
 
     @Override

@@ -19,7 +19,16 @@ public interface WorkspaceStore {
 
     // ---- workspaces ----
 
-    WorkspaceInfo createWorkspace(String ownerUserId, String name);
+    /** Creates a workspace with a new random id. */
+    default WorkspaceInfo createWorkspace(String ownerUserId, String name) {
+        return createWorkspace(java.util.UUID.randomUUID().toString(), ownerUserId, name);
+    }
+
+    /**
+     * Creates a workspace with the given id, or, if a workspace has that id already, returns it unchanged (the caller
+     * tells a retried create from someone else's id by its owner).
+     */
+    WorkspaceInfo createWorkspace(String workspaceId, String ownerUserId, String name);
 
     /**
      * The user's default workspace, created with {@code name} if they have none yet. Concurrent first calls for one
