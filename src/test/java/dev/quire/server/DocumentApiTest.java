@@ -89,45 +89,43 @@ class DocumentApiTest {
     /** Issue 7's offline create: the client picks the id; a retry gets the same document; nobody else can take it. */
     @Test
     void aDocumentCreatedWithTheClientsIdIsCreatedOnceAndTheIdIsNobodyElses() {
-        String id = java.util.UUID.randomUUID().toString();
-        HttpResponse<String> created = f.json("POST", "/docs", owner, Map.of("title", "Made offline", "id", id));
-        assertEquals(201, created.statusCode(), created::body);
-        assertEquals(id, ServerFixture.body(created).get("id").asText());
-        HttpResponse<String> again = f.json("POST", "/docs", owner, Map.of("title", "Made offline", "id", id));
-        assertEquals(201, again.statusCode(), "a retried create answers with the same document");
-        assertEquals(1, titles(owner).stream().filter("Made offline"::equals).count(), "and makes no second one");
-
-        HttpResponse<String> taken = f.json("POST", "/docs", stranger, Map.of("title", "Mine", "id", id));
-        assertEquals(409, taken.statusCode(), taken::body);
-        assertEquals("CONFLICT", ServerFixture.body(taken).get("error").asText());
-        assertEquals(404, f.get("/docs/" + id, stranger).statusCode(), "and gets nothing of it");
+        String id = createdOnceUnderTheClientsId("/docs", "title", "Made offline", DocumentApiTest::titles);
+        assertEquals(404, f.get("/docs/" + id, stranger).statusCode(), "the stranger gets nothing of it");
         assertEquals("Made offline", ServerFixture.body(f.get("/docs/" + id, owner)).get("title").asText());
-
-        HttpResponse<String> bad = f.json("POST", "/docs", owner, Map.of("title", "x", "id", "../not-a-uuid"));
-        assertEquals(400, bad.statusCode(), bad::body);
     }
 
     /** The same for a workspace made offline. */
     @Test
     void aWorkspaceCreatedWithTheClientsIdIsCreatedOnceAndTheIdIsNobodyElses() {
-        String id = java.util.UUID.randomUUID().toString();
-        HttpResponse<String> created = f.json("POST", "/workspaces", owner, Map.of("name", "Trip", "id", id));
-        assertEquals(201, created.statusCode(), created::body);
-        assertEquals(id, ServerFixture.body(created).get("id").asText());
-        HttpResponse<String> again = f.json("POST", "/workspaces", owner, Map.of("name", "Trip", "id", id));
-        assertEquals(201, again.statusCode(), "a retried create answers with the same workspace");
-        assertEquals(1, names(owner).stream().filter("Trip"::equals).count(), "and makes no second one");
-
-        HttpResponse<String> taken = f.json("POST", "/workspaces", stranger, Map.of("name", "Mine", "id", id));
-        assertEquals(409, taken.statusCode(), taken::body);
-        assertEquals("CONFLICT", ServerFixture.body(taken).get("error").asText());
-        assertFalse(names(stranger).contains("Trip"), "and gets nothing of it");
-
-        HttpResponse<String> bad = f.json("POST", "/workspaces", owner, Map.of("name", "x", "id", "not-a-uuid"));
-        assertEquals(400, bad.statusCode(), bad::body);
+        createdOnceUnderTheClientsId("/workspaces", "name", "Trip", DocumentApiTest::names);
     }
 
-    private List<String> names(String user) {
+    /**
+     * POSTs {@code {field: value, "id": a new UUID}} to {@code path} as the owner: created under that id; the same
+     * again makes no second one; the stranger's create with that id is 409 and lists nothing of it; an id that is
+     * not a UUID is 400. Returns the id.
+     */
+    private static String createdOnceUnderTheClientsId(String path, String field, String value,
+                                                       java.util.function.Function<String, List<String>> listed) {
+        String id = java.util.UUID.randomUUID().toString();
+        HttpResponse<String> created = f.json("POST", path, owner, Map.of(field, value, "id", id));
+        assertEquals(201, created.statusCode(), created::body);
+        assertEquals(id, ServerFixture.body(created).get("id").asText());
+        HttpResponse<String> again = f.json("POST", path, owner, Map.of(field, value, "id", id));
+        assertEquals(201, again.statusCode(), "a retried create answers with the same one");
+        assertEquals(1, listed.apply(owner).stream().filter(value::equals).count(), "and makes no second one");
+
+        HttpResponse<String> taken = f.json("POST", path, stranger, Map.of(field, "Mine", "id", id));
+        assertEquals(409, taken.statusCode(), taken::body);
+        assertEquals("CONFLICT", ServerFixture.body(taken).get("error").asText());
+        assertFalse(listed.apply(stranger).contains(value), "and lists nothing of it");
+
+        HttpResponse<String> bad = f.json("POST", path, owner, Map.of(field, "x", "id", "../not-a-uuid"));
+        assertEquals(400, bad.statusCode(), bad::body);
+        return id;
+    }
+
+    private static List<String> names(String user) {
         List<String> out = new java.util.ArrayList<>();
         ServerFixture.body(f.get("/workspaces", user)).get("workspaces").forEach(w -> out.add(w.get("name").asText()));
         return out;
