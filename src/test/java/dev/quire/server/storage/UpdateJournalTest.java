@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The write-ahead journal under the document store: updates are folded into the database many at a time, what a
+ * The write-ahead journal under the document store: updates are folded into their logs many at a time, what a
  * crash leaves in the journal is replayed on open, a torn last record is dropped, damage refuses to open, and folded
  * segments are deleted.
  */
@@ -43,7 +43,7 @@ class UpdateJournalTest {
     }
 
     @Test
-    void updatesReachTheDatabaseManyPerTransaction() {
+    void updatesReachTheirLogsManyAtATime() {
         try (H2DocumentStore store = H2DocumentStore.open(dir)) {
             String id = store.createDocument("ws", "alice", "Notes").id();
             long before = store.journalFolds();
@@ -53,14 +53,15 @@ class UpdateJournalTest {
             }
             assertEquals(300, store.history(id).size(), "history folds what is journaled before it reads");
             long folds = store.journalFolds() - before;
-            // one transaction per update would be 300; the background gathers for 100 ms, a flush takes the rest
+            // one fold per update would be 300; the background gathers for 100 ms, a flush takes the rest
             assertTrue(folds >= 1 && folds <= 30, folds + " folds for 300 updates");
         }
     }
 
     /**
-     * Folds are committed without writing the database file (the journal still holds them); a copy of the data
-     * directory taken meanwhile, which is what a crash would leave, has every update once opened.
+     * Folds go to the document logs and write the database file at most once a second (the update times; the journal
+     * still holds everything); a copy of the data directory taken meanwhile, which is what a crash would leave, has
+     * every update once opened.
      */
     @Test
     void foldsDoNotWriteTheFileEachAndACrashBeforeItWritesLosesNothing() throws IOException {
@@ -78,7 +79,7 @@ class UpdateJournalTest {
             }
             folds = store.journalFolds() - folds;
             stores = store.storedVersion() - stores;
-            // before, every fold wrote the file; now the background writes at most once a second
+            // once, every fold wrote the database file; now only the update times do, at most once a second
             assertTrue(folds >= 3 && stores <= 1, folds + " folds wrote the file " + stores + " times");
             copyTree(dir.resolve("live"), copy);
         }
