@@ -69,6 +69,28 @@ class LocalStoreTest {
         }
     }
 
+    /** Changes queued by a Quire of local schema 3 (documents only) read back as document changes at schema 4. */
+    @Test
+    void listChangesQueuedAtSchemaThreeReadBackAfterTheWorkspaceMigration() {
+        try (LocalStore store = LocalStore.open(dir, clock)) {
+            store.listChanges().add("alice", ListChange.Kind.CREATE, "d-1", "w-1", "Plan");
+            store.listChanges().add("alice", ListChange.Kind.DELETE, "d-2", null, null);
+            store.database().transaction("going back to schema 3", c -> {
+                try (var st = c.createStatement()) {
+                    st.execute("ALTER TABLE list_changes DROP COLUMN subject");
+                    st.execute("DELETE FROM schema_version WHERE version = 4");
+                }
+                return null;
+            });
+        }
+        try (LocalStore store = LocalStore.open(dir, clock)) {
+            List<ListChange> alices = store.listChanges().pending("alice");
+            assertEquals(List.of(ListChange.Kind.CREATE, ListChange.Kind.DELETE),
+                    alices.stream().map(ListChange::kind).toList());
+            assertEquals("w-1", alices.get(0).workspaceId());
+        }
+    }
+
     @Test
     void anotherUsersEntriesAreNeverReturnedForADifferentUserButAreLoaded() {
         Editor alice = new Editor(1);

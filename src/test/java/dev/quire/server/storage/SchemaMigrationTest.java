@@ -129,6 +129,25 @@ class SchemaMigrationTest {
         }
     }
 
+    /**
+     * A start that crashed while moving the rows left a log half written; the rows are still there (they go only once
+     * every log is written), so the next start writes the log from them again.
+     */
+    @Test
+    void aMoveOfTheRowsCutShortByACrashIsDoneAgainFromTheRows() throws Exception {
+        Editor alice = new Editor(11);
+        byte[] u1 = alice.edit(t -> t.insert(0, "one"));
+        byte[] u2 = alice.edit(t -> t.insert(3, " two"));
+        writeVersionOne(List.of(new Row(1, "alice", u1, new ClockRange(11, 0, 3)),
+                new Row(2, "alice", u2, new ClockRange(11, 3, 7))));
+        Path log = DocumentLogs.open("file:", dir).logPath("doc-1");
+        java.nio.file.Files.write(log, java.util.Arrays.copyOf(DocumentLogs.MAGIC, DocumentLogs.MAGIC.length + 5));
+        try (H2Storage storage = H2Storage.open(dir, H2DocumentStore.Options.defaults())) {
+            assertEquals(2, storage.documents().history("doc-1").size());
+            assertArrayEquals(Updates.encodeStateAsUpdate(alice.doc), storage.documents().loadState("doc-1"));
+        }
+    }
+
     @Test
     void migratingTwiceChangesNothing() {
         try (H2Storage storage = H2Storage.open(dir, H2DocumentStore.Options.defaults())) {
