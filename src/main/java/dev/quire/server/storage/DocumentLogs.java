@@ -170,6 +170,20 @@ final class DocumentLogs implements AutoCloseable {
         }
     }
 
+    /**
+     * Rewrites a document's log without the bytes of its updates up to {@code upToSeq} (they are in its snapshot);
+     * every record keeps its attribution. Appends wait meanwhile, so none is lost between the reading and the rewrite.
+     */
+    synchronized void dropBodies(String docId, long upToSeq) {
+        List<byte[]> kept = new ArrayList<>();
+        for (Decoded d : read(docId)) {
+            boolean keepBody = !d.bodyDropped() && d.entry().seq() > upToSeq;
+            kept.add(keepBody ? UpdateRecord.encode(d.entry())
+                    : UpdateRecord.encodeWithoutBody(d.entry(), d.byteLength()));
+        }
+        rewrite(docId, kept);
+    }
+
     /** Deletes a document's log, if it has one. */
     synchronized void delete(String docId) {
         forget(docId);

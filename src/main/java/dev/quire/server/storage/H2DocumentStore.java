@@ -21,7 +21,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link DocumentStore} with each document's updates in a log file of its own ({@link DocumentLogs}) and everything
@@ -40,34 +47,49 @@ import java.util.concurrent.locks.ReentrantLock;
  * document's copy of them before an update is applied, and new ones travel in the update's journal record.
  */
 public final class H2DocumentStore implements DocumentStore {
+    private static final Logger log = LoggerFactory.getLogger(H2DocumentStore.class);
 
     /**
      * @param durability      what an acknowledged update survives
      * @param cachedDocuments how many documents to keep in memory for validating updates (others are rebuilt from the
      *                        database on use)
      * @param clock           for document creation and rename times
+     * @param compactAfter    a document is compacted in the background once its log holds this many updates beyond
+     *                        its snapshot (0: never by itself), so that rebuilding it stays quick and its log small
+     * @param compactor       runs those compactions; null: a thread of the store's own
      */
-    public record Options(Durability durability, int cachedDocuments, Clock clock) {
+    public record Options(Durability durability, int cachedDocuments, Clock clock, int compactAfter,
+                          Executor compactor) {
+        /** 10,000 updates: a rebuild applies at most about that many, and the log's bytes are dropped as often. */
+        public static final int COMPACT_AFTER = 10_000;
+
         public Options {
             if (cachedDocuments < 1) {
                 throw new IllegalArgumentException("cachedDocuments must be at least 1: " + cachedDocuments);
             }
+            if (compactAfter < 0) {
+                throw new IllegalArgumentException("compactAfter must not be negative: " + compactAfter);
+            }
         }
 
         public static Options defaults() {
-            return new Options(Durability.PROCESS_CRASH, 64, Clock.systemUTC());
+            return new Options(Durability.PROCESS_CRASH, 64, Clock.systemUTC(), COMPACT_AFTER, null);
         }
 
         public Options withDurability(Durability d) {
-            return new Options(d, cachedDocuments, clock);
+            return new Options(d, cachedDocuments, clock, compactAfter, compactor);
         }
 
         public Options withCachedDocuments(int n) {
-            return new Options(durability, n, clock);
+            return new Options(durability, n, clock, compactAfter, compactor);
         }
 
         public Options withClock(Clock c) {
-            return new Options(durability, cachedDocuments, c);
+            return new Options(durability, cachedDocuments, c, compactAfter, compactor);
+        }
+
+        public Options withCompaction(int after, Executor on) {
+            return new Options(durability, cachedDocuments, clock, after, on);
         }
     }
 
@@ -128,7 +150,7 @@ public final class H2DocumentStore implements DocumentStore {
                         db.forceToDevice();
                     });
             return new H2DocumentStore(db, new JournalFolder(journal, logs, db, options.durability()), logs, live,
-                    options.clock());
+                    options);
         } catch (RuntimeException | Error e) {
             logs.close();
             throw e;
@@ -141,14 +163,27 @@ public final class H2DocumentStore implements DocumentStore {
     private final DocumentLogs logs;
     private final LiveDocuments live;
     private final Clock clock;
+    private final int compactAfter;
+    /** The compactor's thread when the store made its own (closed with the store), else null. */
+    private final ExecutorService ownCompactor;
+    private final Executor compactor;
+    /** One compaction at a time: the snapshot each stores must be newer than the last one's. */
+    private final ReentrantLock compacting = new ReentrantLock();
 
     private H2DocumentStore(H2Database db, JournalFolder journal, DocumentLogs logs, LiveDocuments live,
-                            Clock clock) {
+                            Options options) {
         this.db = db;
         this.journal = journal;
         this.logs = logs;
         this.live = live;
-        this.clock = clock;
+        this.clock = options.clock();
+        this.compactAfter = options.compactAfter();
+        this.ownCompactor = options.compactor() != null ? null : Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "quire-compaction");
+            t.setDaemon(true);
+            return t;
+        });
+        this.compactor = options.compactor() != null ? options.compactor() : ownCompactor;
     }
 
     // ---- documents ----
@@ -250,6 +285,8 @@ public final class H2DocumentStore implements DocumentStore {
             throw new NullPointerException("update and serverTime are required");
         }
         ReentrantLock lock = live.lockFor(docId);
+        Appended appended;
+        boolean compactionDue;
         lock.lock();
         try {
             Live current = live(docId);
@@ -290,9 +327,37 @@ public final class H2DocumentStore implements DocumentStore {
             for (long client : newClients) {
                 current.clientOwners.put(client, userId);
             }
-            return new Appended(seq, after);
+            current.sinceSnapshot++;
+            // every compactAfter updates, so that a compaction that failed is tried again later
+            compactionDue = compactAfter > 0 && current.sinceSnapshot % compactAfter == 0;
+            appended = new Appended(seq, after);
         } finally {
             lock.unlock();
+        }
+        if (compactionDue) {
+            compactInBackground(docId);
+        }
+        return appended;
+    }
+
+    private void compactInBackground(String docId) {
+        try {
+            compactor.execute(() -> {
+                try {
+                    Compaction done = compact(docId);
+                    if (done.foldedUpdates() > 0) {
+                        log.info("event=document_compacted doc={} updates={} log_bytes={} snapshot_bytes={}", docId,
+                                done.foldedUpdates(), done.logBytesBefore(), done.snapshotBytes());
+                    }
+                } catch (NoSuchDocumentException gone) {
+                    // deleted meanwhile: nothing to compact
+                } catch (RuntimeException e) {
+                    // the log stays as it is, and whole; the next update past the threshold tries again
+                    log.warn("event=document_compaction_failed doc={} error=\"{}\"", docId, e.getMessage());
+                }
+            });
+        } catch (RejectedExecutionException closing) {
+            log.debug("event=document_compaction_skipped doc={} reason=closing", docId);
         }
     }
 
@@ -440,17 +505,21 @@ public final class H2DocumentStore implements DocumentStore {
             applyStored(doc, docId, "its snapshot (up to seq " + stored.snapshotSeq() + ")", stored.snapshot());
         }
         long lastSeq = stored.snapshotSeq();
+        int sinceSnapshot = 0;
         for (Decoded d : logs.read(docId)) {
             Entry e = d.entry();
             if (e.seq() > stored.snapshotSeq()) {
                 applyStored(doc, docId, "update seq " + e.seq(), d.bodyDropped() ? null : e.update());
+                sinceSnapshot++;
             }
             for (long client : e.boundClients()) {
                 stored.owners().putIfAbsent(client, e.userId());
             }
             lastSeq = Math.max(lastSeq, e.seq());
         }
-        return new Live(doc, lastSeq, stored.owners());
+        Live rebuilt = new Live(doc, lastSeq, stored.owners());
+        rebuilt.sinceSnapshot = sinceSnapshot;
+        return rebuilt;
     }
 
     private static void applyStored(Doc doc, String docId, String what, byte[] update) {
@@ -516,20 +585,32 @@ public final class H2DocumentStore implements DocumentStore {
 
     // ---- compaction ----
 
+    /**
+     * The document's state up to its last stored update goes into the snapshot (in the database), then its log drops
+     * the bytes of the updates up to there. Only the first part holds the document's lock (appends wait for it no
+     * longer than a snapshot takes to encode); one compaction runs at a time.
+     */
     @Override
     public Compaction compact(String docId) {
         requireId("document id", docId);
-        ReentrantLock lock = live.lockFor(docId);
-        lock.lock();
+        compacting.lock();
         try {
-            Live current = live(docId);
-            journal.flush(); // the snapshot replaces the log up to its last seq: it must be this one's
-            List<Decoded> records = logs.read(docId);
-            LogStats stats = stats(docId, records);
-            if (stats.logUpdates() == 0) {
-                return new Compaction(0, 0, stats.snapshotBytes());
+            LogStats stats;
+            byte[] snapshot;
+            ReentrantLock lock = live.lockFor(docId);
+            lock.lock();
+            try {
+                Live current = live(docId);
+                journal.flush(); // the snapshot replaces the log up to its last seq: it must be this one's
+                stats = stats(docId, logs.read(docId));
+                if (stats.logUpdates() == 0) {
+                    return new Compaction(0, 0, stats.snapshotBytes());
+                }
+                snapshot = Updates.encodeStateAsUpdate(current.doc); // includes content still waiting (pending)
+                current.sinceSnapshot = 0;
+            } finally {
+                lock.unlock();
             }
-            byte[] snapshot = Updates.encodeStateAsUpdate(current.doc); // includes content still waiting (pending)
             long upTo = stats.lastSeq();
             db.transaction("compacting document " + docId, true, c -> {
                 try (PreparedStatement ps = c.prepareStatement(
@@ -537,20 +618,18 @@ public final class H2DocumentStore implements DocumentStore {
                     ps.setBytes(1, snapshot);
                     ps.setLong(2, upTo);
                     ps.setString(3, docId);
-                    ps.executeUpdate();
+                    if (ps.executeUpdate() == 0) {
+                        throw new NoSuchDocumentException(docId); // deleted meanwhile
+                    }
                 }
                 return null;
             });
-            // Only now that the snapshot is stored may the updates' bytes go; a crash in between leaves both, and
-            // a rebuild applies the snapshot and nothing after it.
-            List<byte[]> kept = new ArrayList<>(records.size());
-            for (Decoded d : records) {
-                kept.add(UpdateRecord.encodeWithoutBody(d.entry(), d.byteLength()));
-            }
-            logs.rewrite(docId, kept);
+            // Only now that the snapshot is stored may the updates' bytes go; a crash in between leaves both, and a
+            // rebuild applies the snapshot and what comes after it. Updates appended meanwhile keep theirs.
+            logs.dropBodies(docId, upTo);
             return new Compaction((int) stats.logUpdates(), stats.logBytes(), snapshot.length);
         } finally {
-            lock.unlock();
+            compacting.unlock();
         }
     }
 
@@ -589,6 +668,14 @@ public final class H2DocumentStore implements DocumentStore {
 
     @Override
     public void close() {
+        if (ownCompactor != null) {
+            ownCompactor.shutdown();
+            try {
+                ownCompactor.awaitTermination(30, TimeUnit.SECONDS); // a compaction under way finishes first
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         live.clear();
         try {
             journal.close();

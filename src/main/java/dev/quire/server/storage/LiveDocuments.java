@@ -29,6 +29,8 @@ final class LiveDocuments {
         final Doc doc;
         long lastSeq;
         final Map<Long, String> clientOwners;
+        /** Updates in the log beyond the snapshot (H2DocumentStore compacts every so many). */
+        int sinceSnapshot;
 
         Live(Doc doc, long lastSeq, Map<Long, String> clientOwners) {
             this.doc = doc;

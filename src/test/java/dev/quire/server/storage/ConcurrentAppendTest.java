@@ -21,7 +21,7 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -35,13 +35,16 @@ class ConcurrentAppendTest {
     @TempDir
     Path dir;
 
-    /** With a cache of 1, the two documents keep evicting each other and are rebuilt from the database mid-run. */
-    @ParameterizedTest(name = "cached documents: {0}")
-    @ValueSource(ints = {64, 1})
-    void everyAppendLandsExactlyOnce(int cachedDocuments) throws Exception {
+    /**
+     * With a cache of 1, the two documents keep evicting each other and are rebuilt from storage mid-run; with
+     * compaction every 17 updates, the store's own thread compacts them while the writers go on.
+     */
+    @ParameterizedTest(name = "cached documents: {0}, compacted every {1} updates")
+    @CsvSource({"64, 0", "1, 0", "1, 17"})
+    void everyAppendLandsExactlyOnce(int cachedDocuments, int compactAfter) throws Exception {
         Map<String, byte[]> stateByTitle = new HashMap<>();
-        try (H2DocumentStore store = H2DocumentStore.open(dir,
-                H2DocumentStore.Options.defaults().withCachedDocuments(cachedDocuments))) {
+        try (H2DocumentStore store = H2DocumentStore.open(dir, H2DocumentStore.Options.defaults()
+                .withCachedDocuments(cachedDocuments).withCompaction(compactAfter, null))) {
             List<String> docs = List.of(store.createDocument("ws", "alice", "one").id(),
                     store.createDocument("ws", "alice", "two").id());
             // thread t writes as client 100 + t, to document t % 2; each edit is its own update

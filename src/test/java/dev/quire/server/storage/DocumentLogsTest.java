@@ -214,6 +214,32 @@ class DocumentLogsTest {
         }
     }
 
+    /** Every compactAfter updates the store compacts the document by itself (here in the writer's thread, after it). */
+    @Test
+    void aDocumentIsCompactedByItselfEverySoManyUpdates() {
+        String id;
+        H2DocumentStore.Options everyTen = H2DocumentStore.Options.defaults().withCompaction(10, Runnable::run);
+        try (H2DocumentStore store = H2DocumentStore.open(dir, everyTen)) {
+            id = store.createDocument("ws", "alice", "Notes").id();
+            for (byte[] u : edits(alice, 25)) {
+                store.appendUpdate(id, u, "alice", "c1", T);
+            }
+            LogStats stats = store.logStats(id);
+            assertEquals(List.of(25L, 20L, 5L), List.of(stats.lastSeq(), stats.snapshotSeq(), stats.logUpdates()));
+            List<HistoryEntry> history = store.history(id);
+            assertEquals(25, history.size(), "every update keeps its attribution");
+            assertEquals(20, history.stream().filter(HistoryEntry::inSnapshot).count());
+        }
+        try (H2DocumentStore store = H2DocumentStore.open(dir, everyTen)) {
+            assertArrayEquals(Updates.encodeStateAsUpdate(alice.doc), store.loadState(id));
+            for (byte[] u : edits(alice, 5)) { // counted from the snapshot after a restart too
+                store.appendUpdate(id, u, "alice", "c1", T);
+            }
+            assertEquals(30, store.logStats(id).snapshotSeq());
+            assertArrayEquals(Updates.encodeStateAsUpdate(alice.doc), store.loadState(id));
+        }
+    }
+
     @Test
     void moreDocumentsThanOpenLogsAllKeepTheirUpdates() {
         int docs = DocumentLogs.OPEN_FILES + 6;
