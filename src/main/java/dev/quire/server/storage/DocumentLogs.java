@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -112,12 +111,12 @@ final class DocumentLogs implements AutoCloseable {
                     + e.docId() + " but its log stops at " + o.lastSeq + "; restore the data directory from a backup");
         }
         try {
-            writeFully(o.channel, ByteBuffer.wrap(record), o.size);
+            RecordFiles.writeFully(o.channel, ByteBuffer.wrap(record), o.size);
         } catch (IOException | RuntimeException failure) {
             // Whatever part of the record reached the file is cut off when the log is opened again (a torn tail).
             forget(e.docId());
             throw StorageErrors.failure(dir, "appending update " + e.seq() + " to the log of document " + e.docId(),
-                    failure instanceof IOException io ? io : new IOException(failure));
+                    failure);
         }
         o.size += record.length;
         o.lastSeq = e.seq();
@@ -156,9 +155,9 @@ final class DocumentLogs implements AutoCloseable {
         try {
             try (FileChannel ch = path(temp).open("rw")) {
                 ch.truncate(0);
-                long at = writeFully(ch, ByteBuffer.wrap(MAGIC), 0);
+                long at = RecordFiles.writeFully(ch, ByteBuffer.wrap(MAGIC), 0);
                 for (byte[] r : records) {
-                    at = writeFully(ch, ByteBuffer.wrap(r), at);
+                    at = RecordFiles.writeFully(ch, ByteBuffer.wrap(r), at);
                 }
                 ch.force(false);
             }
@@ -196,10 +195,6 @@ final class DocumentLogs implements AutoCloseable {
 
     // ---- reading ----
 
-    /** The last seq in a document's log; 0 if it has none. */
-    synchronized long lastSeq(String docId) {
-        return openForAppend(docId).lastSeq;
-    }
 
     /** Every record in a document's log, in seq order (a torn tail left by a crash is not among them). */
     synchronized List<Decoded> read(String docId) {
@@ -214,72 +209,34 @@ final class DocumentLogs implements AutoCloseable {
             return new Scan(List.of(), 0);
         }
         byte[] bytes;
-        try (FileChannel ch = file.open("r")) {
-            long length = ch.size();
-            if (length > Integer.MAX_VALUE) {
-                throw corrupt(docId, 0, "it is " + length + " bytes long; compact the document with a Quire that"
-                        + " reads logs this long");
-            }
-            ByteBuffer buf = ByteBuffer.allocate((int) length);
-            while (buf.hasRemaining() && ch.read(buf) >= 0) {
-                // read it all
-            }
-            bytes = buf.array();
+        try {
+            bytes = RecordFiles.readAll(file, length -> corrupt(docId, 0, "it is " + length + " bytes long; compact"
+                    + " the document with a Quire that reads logs this long"));
         } catch (IOException e) {
             throw StorageErrors.failure(dir, "reading the log of document " + docId, e);
         }
         if (bytes.length < MAGIC.length) {
             return new Scan(List.of(), 0); // created just before a crash, before its header reached the disk
         }
-        if (!Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-            throw corrupt(docId, 0, "it does not start with the log header (not a Quire document log, or a newer one)");
-        }
         List<Decoded> records = new ArrayList<>();
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        in.position(MAGIC.length);
-        long lastSeq = 0;
-        while (in.hasRemaining()) {
-            int at = in.position();
-            if (in.remaining() < 8) {
-                return tornTail(docId, records, at, bytes.length);
-            }
-            int length = in.getInt();
-            int crc = in.getInt();
-            if (length <= 0 || length > UpdateRecord.MAX_LENGTH || length > in.remaining()) {
-                if (length > in.remaining() || RecordFiles.allZero(bytes, at)) {
-                    return tornTail(docId, records, at, bytes.length);
-                }
-                throw corrupt(docId, at, "a record claims to be " + length + " bytes long");
-            }
-            if (!UpdateRecord.checksumMatches(bytes, in.position(), length, crc)) {
-                if (in.position() + length == bytes.length) {
-                    return tornTail(docId, records, at, bytes.length);
-                }
-                throw corrupt(docId, at, "a record's checksum does not match its bytes");
-            }
-            Decoded d;
-            try {
-                d = UpdateRecord.decode(bytes, in.position(), length);
-            } catch (IOException | RuntimeException e) {
-                throw corrupt(docId, at, "a record does not decode (" + e.getMessage() + ")");
-            }
-            if (!d.entry().docId().equals(docId) || d.entry().seq() <= lastSeq) {
-                throw corrupt(docId, at, "it holds update " + d.entry().seq() + " of document " + d.entry().docId()
-                        + " after update " + lastSeq);
-            }
-            lastSeq = d.entry().seq();
-            records.add(d);
-            in.position(in.position() + length);
+        // a log is always the last of its kind: its end may be torn
+        int end = RecordFiles.parse(bytes, MAGIC,
+                "it does not start with the log header (not a Quire document log, or a newer one)", true,
+                (at, offset, length) -> {
+                    Decoded d = UpdateRecord.decode(bytes, offset, length);
+                    long before = records.isEmpty() ? 0 : records.get(records.size() - 1).entry().seq();
+                    if (!d.entry().docId().equals(docId) || d.entry().seq() <= before) {
+                        throw corrupt(docId, at, "it holds update " + d.entry().seq() + " of document "
+                                + d.entry().docId() + " after update " + before);
+                    }
+                    records.add(d);
+                }, (offset, why) -> corrupt(docId, offset, why));
+        if (end < bytes.length) {
+            log.warn("event=document_log_torn_tail doc={} offset={} dropped_bytes={} note=\"the end of a write cut"
+                    + " short by a crash; the update journal still has it\"", docId, end, bytes.length - end);
         }
-        return new Scan(records, bytes.length);
+        return new Scan(records, end);
     }
-
-    private Scan tornTail(String docId, List<Decoded> records, int at, int length) {
-        log.warn("event=document_log_torn_tail doc={} offset={} dropped_bytes={} note=\"the end of a write cut short"
-                + " by a crash; the update journal still has it\"", docId, at, length - at);
-        return new Scan(records, at);
-    }
-
 
     private StorageException corrupt(String docId, int offset, String why) {
         return new StorageException(Reason.CORRUPT, "the log of document " + docId + " (" + logPath(docId)
@@ -320,7 +277,7 @@ final class DocumentLogs implements AutoCloseable {
             long size = scan.validLength();
             if (size < MAGIC.length) {
                 ch.truncate(0);
-                size = writeFully(ch, ByteBuffer.wrap(MAGIC), 0);
+                size = RecordFiles.writeFully(ch, ByteBuffer.wrap(MAGIC), 0);
             } else if (ch.size() > size) {
                 keepCut(docId, ch, size);
                 ch.truncate(size);
@@ -358,7 +315,7 @@ final class DocumentLogs implements AutoCloseable {
         Path side = logPath(docId).resolveSibling(logPath(docId).getFileName() + ".cut-" + from);
         try (FileChannel out = path(side).open("rw")) {
             out.truncate(0);
-            writeFully(out, cut, 0);
+            RecordFiles.writeFully(out, cut, 0);
             out.force(false);
         }
         log.warn("event=document_log_tail_cut doc={} offset={} bytes={} kept_in={}", docId, from, length,
@@ -405,12 +362,6 @@ final class DocumentLogs implements AutoCloseable {
     }
 
 
-    private static long writeFully(FileChannel ch, ByteBuffer buf, long at) throws IOException {
-        while (buf.hasRemaining()) {
-            at += ch.write(buf, at);
-        }
-        return at;
-    }
 
     Path logPath(String docId) {
         try {

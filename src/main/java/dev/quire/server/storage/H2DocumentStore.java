@@ -636,7 +636,8 @@ public final class H2DocumentStore implements DocumentStore {
     @Override
     public LogStats logStats(String docId) {
         requireId("document id", docId);
-        return stats(docId, records(docId, "reading the log size of document " + docId));
+        journal.flush();
+        return stats(docId, logs.read(docId)); // stats() finds out whether the document exists
     }
 
     private LogStats stats(String docId, List<Decoded> records) {

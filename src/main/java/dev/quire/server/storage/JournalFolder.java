@@ -90,7 +90,7 @@ final class JournalFolder implements AutoCloseable {
                     false, c -> H2DocumentStore.documentExists(c, id)));
             if (live) {
                 logs.append(e, j.record());
-                times.merge(e.docId(), e.serverTime(), (a, b) -> a.isAfter(b) ? a : b);
+                noteTime(times, e);
             }
         }
         writeTimes(db, times);
@@ -167,7 +167,7 @@ final class JournalFolder implements AutoCloseable {
             for (Queued q : batch) {
                 // Failing part-way is fine: a retry skips what its log has already.
                 logs.append(q.entry(), q.record());
-                unwrittenTimes.merge(q.entry().docId(), q.entry().serverTime(), (a, b) -> a.isAfter(b) ? a : b);
+                noteTime(unwrittenTimes, q.entry());
             }
             folds++;
             long oldestNeeded;
@@ -179,6 +179,11 @@ final class JournalFolder implements AutoCloseable {
             }
             retireSegmentsBefore(oldestNeeded);
         }
+    }
+
+    /** Keeps the latest update time of each document. */
+    private static void noteTime(Map<String, Instant> times, Entry e) {
+        times.merge(e.docId(), e.serverTime(), (a, b) -> a.isAfter(b) ? a : b);
     }
 
     /** Holds foldLock. Writes the update times folded so far into the database (the journal can redo them). */

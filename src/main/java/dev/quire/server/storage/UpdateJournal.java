@@ -153,16 +153,9 @@ final class UpdateJournal implements AutoCloseable {
 
     private List<Journaled> read(FilePath file, boolean last) {
         byte[] bytes;
-        try (FileChannel ch = file.open("r")) {
-            long length = ch.size();
-            if (length > Integer.MAX_VALUE) {
-                throw corrupt(file, 0, "it is " + length + " bytes long, far more than a segment ever is");
-            }
-            ByteBuffer buf = ByteBuffer.allocate((int) length);
-            while (buf.hasRemaining() && ch.read(buf) >= 0) {
-                // read it all
-            }
-            bytes = buf.array();
+        try {
+            bytes = RecordFiles.readAll(file,
+                    length -> corrupt(file, 0, "it is " + length + " bytes long, far more than a segment ever is"));
         } catch (IOException e) {
             throw StorageErrors.failure(dir, "reading the update journal " + file.getName(), e);
         }
@@ -173,59 +166,21 @@ final class UpdateJournal implements AutoCloseable {
             }
             throw corrupt(file, 0, "it has no header");
         }
-        if (!Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
-            throw corrupt(file, 0, "it does not start with the journal header (not a Quire journal, or a newer one)");
-        }
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        in.position(MAGIC.length);
-        while (in.hasRemaining()) {
-            int at = in.position();
-            if (in.remaining() < 8) {
-                tornTail(file, last, at, bytes.length);
-                break;
-            }
-            int length = in.getInt();
-            int crc = in.getInt();
-            if (length <= 0 || length > UpdateRecord.MAX_LENGTH) {
-                if (last && RecordFiles.allZero(bytes, at)) { // the file grew, but the record never reached it
-                    tornTail(file, true, at, bytes.length);
-                    break;
-                }
-                throw corrupt(file, at, "a record claims to be " + length + " bytes long");
-            }
-            if (length > in.remaining()) {
-                tornTail(file, last, at, bytes.length);
-                break;
-            }
-            if (!UpdateRecord.checksumMatches(bytes, in.position(), length, crc)) {
-                if (last && in.position() + length == bytes.length) {
-                    tornTail(file, true, at, bytes.length); // the last record, partly written when the power went
-                    break;
-                }
-                throw corrupt(file, at, "a record's checksum does not match its bytes");
-            }
-            try {
-                UpdateRecord.Decoded d = UpdateRecord.decode(bytes, in.position(), length);
-                if (d.bodyDropped()) {
-                    throw new IOException("a journal record without its update");
-                }
-                entries.add(new Journaled(d.entry(), Arrays.copyOfRange(bytes, at, in.position() + length)));
-            } catch (IOException | RuntimeException e) {
-                throw corrupt(file, at, "a record does not decode (" + e.getMessage() + ")");
-            }
-            in.position(in.position() + length);
+        int end = RecordFiles.parse(bytes, MAGIC,
+                "it does not start with the journal header (not a Quire journal, or a newer one)", last,
+                (at, offset, length) -> {
+                    UpdateRecord.Decoded d = UpdateRecord.decode(bytes, offset, length);
+                    if (d.bodyDropped()) {
+                        throw new IOException("a journal record without its update");
+                    }
+                    entries.add(new Journaled(d.entry(), Arrays.copyOfRange(bytes, at, offset + length)));
+                }, (offset, why) -> corrupt(file, offset, why));
+        if (end < bytes.length) {
+            log.warn("event=journal_torn_tail file={} offset={} dropped_bytes={} note=\"the end of a write cut short"
+                    + " by a crash; it was never acknowledged\"", file.getName(), end, bytes.length - end);
         }
         return entries;
     }
-
-    private void tornTail(FilePath file, boolean last, int at, int length) {
-        if (!last) {
-            throw corrupt(file, at, "it ends in the middle of a record, but later segments follow it");
-        }
-        log.warn("event=journal_torn_tail file={} offset={} dropped_bytes={} note=\"the end of a write cut short"
-                + " by a crash; it was never acknowledged\"", file.getName(), at, length - at);
-    }
-
 
     private StorageException corrupt(FilePath file, int offset, String why) {
         return new StorageException(Reason.CORRUPT, "the update journal " + file.getName() + " in " + dir
@@ -239,7 +194,7 @@ final class UpdateJournal implements AutoCloseable {
         try {
             channel = path(p).open("rw");
             channel.truncate(0);
-            writeFully(ByteBuffer.wrap(MAGIC), 0);
+            RecordFiles.writeFully(channel, ByteBuffer.wrap(MAGIC), 0);
         } catch (IOException e) {
             throw StorageErrors.failure(dir, "starting the update journal segment " + p.getFileName(), e);
         }
@@ -276,7 +231,7 @@ final class UpdateJournal implements AutoCloseable {
         }
         long start = size;
         try {
-            writeFully(ByteBuffer.wrap(record), start);
+            RecordFiles.writeFully(channel, ByteBuffer.wrap(record), start);
         } catch (IOException failure) {
             try {
                 channel.truncate(start);
@@ -290,11 +245,6 @@ final class UpdateJournal implements AutoCloseable {
         return new Position(segment, size);
     }
 
-    private void writeFully(ByteBuffer buf, long at) throws IOException {
-        while (buf.hasRemaining()) {
-            at += channel.write(buf, at);
-        }
-    }
 
     /** Closes the current segment (forced, so that its deletion later never races a write) and starts the next. */
     private void roll() {
