@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
@@ -107,8 +108,8 @@ final class ListChangeSender {
         List<WorkspaceInfo> spaces = new ArrayList<>(listing.workspaces());
         List<DocumentInfo> docs = new ArrayList<>(listing.documents());
         for (ListChange c : pending) {
-            int at = indexOf(docs, c.docId());
-            int space = indexOfWorkspace(spaces, c.docId());
+            int at = indexOf(docs, DocumentInfo::id, c.docId());
+            int space = indexOf(spaces, WorkspaceInfo::id, c.docId());
             switch (c.kind()) {
                 case CREATE_WORKSPACE -> {
                     if (space < 0) {
@@ -142,28 +143,22 @@ final class ListChangeSender {
         return new Account.Listing(spaces, listing.workspace(), docs, listing.cached(), pending.size());
     }
 
-    private static int indexOfWorkspace(List<WorkspaceInfo> spaces, String id) {
-        for (int i = 0; i < spaces.size(); i++) {
-            if (spaces.get(i).id().equals(id)) {
-                return i;
-            }
-        }
-        return -1;
-    }
 
     /** No more runs or retries (the account closes; the queue stays for next time). */
     void stop() {
         stopped = true;
     }
 
-    private static int indexOf(List<DocumentInfo> docs, String id) {
-        for (int i = 0; i < docs.size(); i++) {
-            if (docs.get(i).id().equals(id)) {
+    /** Where the item with this id is in the list, or -1. */
+    private static <T> int indexOf(List<T> items, Function<T, String> idOf, String id) {
+        for (int i = 0; i < items.size(); i++) {
+            if (idOf.apply(items.get(i)).equals(id)) {
                 return i;
             }
         }
         return -1;
     }
+
 
     /** One run: the queued changes in order, each after the last one's answer. */
     private CompletableFuture<Void> run() {

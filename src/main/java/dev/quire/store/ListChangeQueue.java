@@ -42,7 +42,7 @@ public final class ListChangeQueue {
                 ps.setString(5, workspaceId);
                 ps.setString(6, title);
                 ps.setObject(7, LocalStore.utc(now));
-                ps.setString(8, kind.ofWorkspace() ? "WORKSPACE" : "DOCUMENT");
+                ps.setString(8, subjectOf(kind));
                 ps.executeUpdate();
             }
             return new ListChange(seq, userId, kind, docId, workspaceId, title, now);
@@ -59,8 +59,7 @@ public final class ListChangeQueue {
                 ps.setString(1, userId);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        String stored = rs.getString(2);
-                        Kind kind = Kind.valueOf(rs.getString(7).equals("WORKSPACE") ? stored + "_WORKSPACE" : stored);
+                        Kind kind = kindOf(rs.getString(2), rs.getString(7));
                         out.add(new ListChange(rs.getLong(1), userId, kind, rs.getString(3),
                                 rs.getString(4), rs.getString(5),
                                 rs.getObject(6, OffsetDateTime.class).toInstant()));
@@ -78,6 +77,20 @@ public final class ListChangeQueue {
             case RENAME, RENAME_WORKSPACE -> "RENAME";
             case DELETE -> "DELETE";
         };
+    }
+
+    private static String subjectOf(Kind kind) {
+        return kind.ofWorkspace() ? "WORKSPACE" : "DOCUMENT";
+    }
+
+    /** The kind stored as these two columns: the inverse of {@link #storedKind} and {@link #subjectOf}. */
+    private static Kind kindOf(String stored, String subject) {
+        for (Kind k : Kind.values()) {
+            if (storedKind(k).equals(stored) && subjectOf(k).equals(subject)) {
+                return k;
+            }
+        }
+        throw new IllegalStateException("a queued list change of unknown kind " + stored + " " + subject);
     }
 
     /** The server made (or refused) the change: it leaves the queue. */

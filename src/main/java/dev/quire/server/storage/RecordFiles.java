@@ -18,7 +18,7 @@ final class RecordFiles {
     private RecordFiles() {
     }
 
-    /** A record found by {@link #parse}: its header at {@code at}, its {@code length} payload bytes at {@code offset}. */
+    /** A record {@link #parse} found: header at {@code at}, payload ({@code length} bytes) at {@code offset}. */
     interface RecordVisitor {
         void record(int at, int offset, int length) throws IOException;
     }
