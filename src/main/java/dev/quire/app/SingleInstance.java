@@ -154,7 +154,7 @@ public final class SingleInstance implements AutoCloseable {
         }
         if (command.startsWith(OPEN + " ")) {
             try {
-                return Optional.of(Optional.of(new String(Base64.getUrlDecoder().decode(command.substring(5)),
+                return Optional.of(Optional.of(new String(Base64.getUrlDecoder().decode(command.substring(OPEN.length() + 1)),
                         StandardCharsets.UTF_8)));
             } catch (IllegalArgumentException e) {
                 return Optional.empty();
